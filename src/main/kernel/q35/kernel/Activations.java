@@ -1,0 +1,96 @@
+package q35.kernel;
+
+/**
+ * Symmetric per-vector int8 quantization of activations (spec/quantization.md section 3):
+ * scale = max|x| / 127 in float32, code = round(clamp(x / scale, -127, 127)), ties to even.
+ */
+public final class Activations {
+
+  private Activations() {}
+
+  /**
+   * Quantizes {@code x[off .. off + len)} into int8 codes at {@code q[qOff..]} and returns the
+   * scale; a vector whose scale is 0 (all zeros, or max|x| too small) gets all-zero codes.
+   */
+  /*@ public normal_behavior
+    @   requires x != null && q != null;
+    @   requires 1 <= len && 0 <= off && off + len <= x.length && 0 <= qOff && qOff + len <= q.length;
+    @   requires (\forall int i; off <= i && i < off + len; x[i] == x[i]
+    @             && -Rounding.FLOAT_MAX <= x[i] && x[i] <= Rounding.FLOAT_MAX);
+    @   assignable q[qOff .. qOff + len - 1];
+    @   ensures \result >= 0;
+    @   ensures (\forall int i; qOff <= i && i < qOff + len; -127 <= q[i] && q[i] <= 127);
+    @ also public exceptional_behavior
+    @   requires x != null && q != null;
+    @   requires 1 <= len && 0 <= off && off + len <= x.length && 0 <= qOff && qOff + len <= q.length;
+    @   requires (\exists int i; off <= i && i < off + len; !(x[i] == x[i]
+    @             && -Rounding.FLOAT_MAX <= x[i] && x[i] <= Rounding.FLOAT_MAX));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static float quantize(float[] x, int off, int len, byte[] q, int qOff) {
+    Rounding.requireFinite(x, off, len, "activation");
+    float amax = 0.0f;
+    for (int i = off; i < off + len; i++) {
+      float a = x[i] < 0.0f ? -x[i] : x[i];
+      if (a > amax) {
+        amax = a;
+      }
+    }
+    float scale = amax / 127.0f;
+    for (int i = 0; i < len; i++) {
+      q[qOff + i] = (byte) code(x[off + i], scale);
+    }
+    return scale;
+  }
+
+  /** The int8 code of one value for a given scale: round(clamp(x / scale, -127, 127)). */
+  /*@ public normal_behavior
+    @   requires scale >= 0;
+    @   ensures -127 <= \result && \result <= 127;
+    @*/
+  public static /*@ pure @*/ int code(float x, float scale) {
+    if (scale == 0.0f) {
+      return 0;
+    }
+    float t = x / scale;
+    return Rounding.roundHalfEven(Rounding.clamp((double) t, -127.0, 127.0));
+  }
+
+  /** Per-group sums of activation codes, the factor of each group's offset term. */
+  /*@ public normal_behavior
+    @   requires xq != null && sums != null;
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + k <= xq.length && (k + g - 1) / g <= sums.length;
+    @   requires (\forall int i; off <= i && i < off + k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable sums[0 .. (k + g - 1) / g - 1];
+    @*/
+  public static void groupSums(byte[] xq, int off, int k, int g, int[] sums) {
+    int groups = WeightQuant.groupCount(k, g);
+    for (int gi = 0; gi < groups; gi++) {
+      int start = gi * g;
+      int len = Math.min(k - start, g);
+      sums[gi] = IntDot.sum(xq, off + start, len);
+    }
+  }
+
+  /** Checks that every code in {@code xq[off .. off + len)} lies in [-127, 127]. */
+  /*@ public normal_behavior
+    @   requires xq != null && 0 <= off && 0 <= len && off + len <= xq.length;
+    @   requires (\forall int i; off <= i && i < off + len; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires xq != null && 0 <= off && 0 <= len && off + len <= xq.length;
+    @   requires (\exists int i; off <= i && i < off + len; xq[i] < -127);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static void checkCodes(byte[] xq, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (xq[i] < -127) {
+        throw new IllegalArgumentException(
+            "ACT_RANGE: activation code -128 at index " + (i - off) + " (codes lie in [-127, 127])");
+      }
+    }
+  }
+}

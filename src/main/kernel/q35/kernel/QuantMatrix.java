@@ -1,0 +1,321 @@
+package q35.kernel;
+
+/**
+ * Quantized weight matrices: n output rows of k inputs, grouped along k (spec/format.md
+ * section 3). One API serves the q35 format and the INT4 baseline, chosen by {@code format}.
+ *
+ * <p>Layout: row j's packed bytes start at {@code j * rowBytes(format, k)}; the scale and offset
+ * of row j, group gi sit at index {@code j * groupCount(k, g) + gi}.
+ */
+public final class QuantMatrix {
+
+  /** The q35 format: 7-bit pair codes, 3.5 bits per weight. */
+  public static final int FORMAT_Q35 = 35;
+  /** The INT4 baseline: two 4-bit values per byte. */
+  public static final int FORMAT_INT4 = 4;
+
+  private QuantMatrix() {}
+
+  /** Checks that {@code format} is one of the two formats. */
+  /*@ public normal_behavior
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires format != FORMAT_Q35 && format != FORMAT_INT4;
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static void checkFormat(int format) {
+    if (format != FORMAT_Q35 && format != FORMAT_INT4) {
+      throw new IllegalArgumentException("FORMAT: unknown weight format " + format);
+    }
+  }
+
+  /** Bytes of one packed row: 7 * ceil(k / 16) for q35, ceil(k / 2) for INT4. */
+  /*@ public normal_behavior
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   ensures format == FORMAT_Q35 ==> \result == 7 * ((k + 15) / 16);
+    @   ensures format == FORMAT_INT4 ==> \result == (k + 1) / 2;
+    @   ensures 1 <= \result && \result <= k + 15;
+    @*/
+  public static /*@ pure @*/ int rowBytes(int format, int k) {
+    if (format == FORMAT_Q35) {
+      return 7 * ((k + 15) / 16);
+    }
+    return (k + 1) / 2;
+  }
+
+  /** Validates format, shape and array lengths shared by every matrix operation. */
+  private static void checkMatrix(int format, int n, int k, int g, byte[] packed, float[] scales,
+      float[] offsets) {
+    checkFormat(format);
+    WeightQuant.checkShape(n, k, g);
+    WeightQuant.checkLength("packed", packed.length, (long) n * rowBytes(format, k));
+    long params = (long) n * WeightQuant.groupCount(k, g);
+    WeightQuant.checkLength("scales", scales.length, params);
+    WeightQuant.checkLength("offsets", offsets.length, params);
+  }
+
+  /**
+   * Quantizes a row-major float matrix {@code w} (n rows of k) into {@code packed},
+   * {@code scales} and {@code offsets}. Rejects NaN and infinity before writing anything.
+   */
+  /*@ public normal_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires w.length == n * k && packed.length == n * rowBytes(format, k);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < w.length; w[i] == w[i]
+    @             && -Rounding.FLOAT_MAX <= w[i] && w[i] <= Rounding.FLOAT_MAX);
+    @   assignable packed[*], scales[*], offsets[*];
+    @*/
+  public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
+      float[] scales, float[] offsets) {
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    WeightQuant.checkLength("weights", w.length, (long) n * k);
+    Rounding.requireFinite(w, 0, w.length, "weight");
+    int groups = WeightQuant.groupCount(k, g);
+    int bytes = rowBytes(format, k);
+    int[] lattice = new int[k];
+    for (int j = 0; j < n; j++) {
+      WeightQuant.quantizeRow(w, j * k, k, g, format == FORMAT_Q35, lattice, scales, offsets,
+          j * groups);
+      packRow(format, lattice, k, packed, j * bytes);
+    }
+  }
+
+  /** Packs one row of lattice values (odd positions even for q35) into its bytes. */
+  /*@ public normal_behavior
+    @   requires lattice != null && packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires k <= lattice.length && 0 <= off && off + rowBytes(format, k) <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires format == FORMAT_Q35 ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
+    @                                      lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   assignable packed[off .. off + rowBytes(format, k) - 1];
+    @*/
+  public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
+    if (format == FORMAT_Q35) {
+      int blocks = (k + 15) / 16;
+      int[] codes = new int[8 * blocks];
+      for (int i = 0; 2 * i < k; i++) {
+        int second = 2 * i + 1 < k ? lattice[2 * i + 1] / 2 : 0;
+        codes[i] = Codes.packPair(lattice[2 * i], second);
+      }
+      for (int b = 0; b < blocks; b++) {
+        Codes.packBlock(codes, 8 * b, packed, off + 7 * b);
+      }
+    } else {
+      for (int i = 0; 2 * i < k; i++) {
+        int second = 2 * i + 1 < k ? lattice[2 * i + 1] : 0;
+        packed[off + i] = (byte) Codes.toSignedByte(Int4Codes.packNibbles(lattice[2 * i], second));
+      }
+    }
+  }
+
+  /**
+   * Unpacks row {@code row} into lattice values {@code lattice[0..k)}; rejects a row whose
+   * padding (positions k and beyond) is not zero.
+   */
+  /*@ public normal_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= row && (row + 1) * rowBytes(format, k) <= packed.length && k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @ also public exceptional_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= row && (row + 1) * rowBytes(format, k) <= packed.length && k <= lattice.length;
+    @   signals_only IllegalArgumentException;
+    @*/
+  public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
+    int off = row * rowBytes(format, k);
+    if (format == FORMAT_Q35) {
+      int blocks = (k + 15) / 16;
+      int[] codes = new int[8 * blocks];
+      for (int b = 0; b < blocks; b++) {
+        Codes.unpackBlock(packed, off + 7 * b, codes, 8 * b);
+      }
+      for (int i = 0; i < 8 * blocks; i++) {
+        int first = Codes.unpackHiValue(codes[i]);
+        int second = 2 * Codes.unpackLoValue(codes[i]);
+        if (2 * i < k) {
+          lattice[2 * i] = first;
+        } else if (first != 0) {
+          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i)
+              + " lies beyond k = " + k + " but holds " + first);
+        }
+        if (2 * i + 1 < k) {
+          lattice[2 * i + 1] = second;
+        } else if (second != 0) {
+          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i + 1)
+              + " lies beyond k = " + k + " but holds " + second);
+        }
+      }
+    } else {
+      for (int i = 0; 2 * i < k; i++) {
+        int u = Codes.toUnsignedByte(packed[off + i]);
+        lattice[2 * i] = Int4Codes.lowValue(u);
+        int second = Int4Codes.highValue(u);
+        if (2 * i + 1 < k) {
+          lattice[2 * i + 1] = second;
+        } else if (second != 0) {
+          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i + 1)
+              + " lies beyond k = " + k + " but holds " + second);
+        }
+      }
+    }
+  }
+
+  /** Dequantizes the whole matrix into row-major floats {@code out} (n rows of k). */
+  /*@ public normal_behavior
+    @   requires packed != null && scales != null && offsets != null && out != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length == n * rowBytes(format, k) && out.length == n * k;
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable out[*];
+    @ also public exceptional_behavior
+    @   requires packed != null && scales != null && offsets != null && out != null;
+    @   signals_only IllegalArgumentException;
+    @*/
+  public static void dequantize(int format, byte[] packed, float[] scales, float[] offsets, int n,
+      int k, int g, float[] out) {
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    WeightQuant.checkLength("output", out.length, (long) n * k);
+    checkParams(scales, offsets);
+    int groups = WeightQuant.groupCount(k, g);
+    int[] lattice = new int[k];
+    for (int j = 0; j < n; j++) {
+      unpackRow(format, packed, j, k, lattice);
+      WeightQuant.dequantizeRow(lattice, k, g, scales, offsets, j * groups, out, j * k);
+    }
+  }
+
+  /** Rejects a scale that is negative or not finite, or an offset that is not finite. */
+  private static void checkParams(float[] scales, float[] offsets) {
+    for (int i = 0; i < scales.length; i++) {
+      if (!Rounding.isFinite(scales[i]) || scales[i] < 0.0f) {
+        throw new IllegalArgumentException(
+            "BAD_SCALE: scale " + i + " must be finite and >= 0, got " + scales[i]);
+      }
+      if (!Rounding.isFinite(offsets[i])) {
+        throw new IllegalArgumentException(
+            "BAD_SCALE: offset " + i + " must be finite, got " + offsets[i]);
+      }
+    }
+  }
+
+  /**
+   * The integer part of a matrix-vector product: {@code acc[j * groups + gi]} is the exact int32
+   * dot product of row j's group gi with the matching activation codes.
+   */
+  /*@ public normal_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length == n * rowBytes(format, k) && xq.length == k;
+    @   requires acc.length == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable acc[*];
+    @ also public exceptional_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   signals_only IllegalArgumentException;
+    @*/
+  public static void matvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
+      int[] acc) {
+    checkFormat(format);
+    WeightQuant.checkShape(n, k, g);
+    WeightQuant.checkLength("packed", packed.length, (long) n * rowBytes(format, k));
+    WeightQuant.checkLength("activations", xq.length, k);
+    int groups = WeightQuant.groupCount(k, g);
+    WeightQuant.checkLength("accumulators", acc.length, (long) n * groups);
+    Activations.checkCodes(xq, 0, k);
+    int[] lattice = new int[k];
+    for (int j = 0; j < n; j++) {
+      unpackRow(format, packed, j, k, lattice);
+      WeightQuant.dotRow(lattice, k, g, xq, 0, acc, j * groups);
+    }
+  }
+
+  /**
+   * The float matrix-vector product: out[j] = xScale * sum over groups of
+   * (scale * acc + offset * sumX), from int8 activation codes {@code xq} with scale
+   * {@code xScale}.
+   */
+  /*@ public normal_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null && out != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length == n * rowBytes(format, k) && xq.length == k && out.length == n;
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable out[*];
+    @ also public exceptional_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null && out != null;
+    @   signals_only IllegalArgumentException;
+    @*/
+  public static void matvec(int format, byte[] packed, float[] scales, float[] offsets, int n,
+      int k, int g, byte[] xq, float xScale, float[] out) {
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    WeightQuant.checkLength("output", out.length, n);
+    checkParams(scales, offsets);
+    if (!Rounding.isFinite(xScale) || xScale < 0.0f) {
+      throw new IllegalArgumentException(
+          "BAD_SCALE: activation scale must be finite and >= 0, got " + xScale);
+    }
+    int groups = WeightQuant.groupCount(k, g);
+    int[] acc = new int[n * groups];
+    matvecInt(format, packed, n, k, g, xq, acc);
+    int[] sums = new int[groups];
+    Activations.groupSums(xq, 0, k, g, sums);
+    for (int j = 0; j < n; j++) {
+      out[j] = WeightQuant.combine(acc, j * groups, sums, groups, scales, offsets, xScale);
+    }
+  }
+
+  /**
+   * The float matrix product of m activation rows (row r: codes {@code xq[r*k .. r*k + k)},
+   * scale {@code xScales[r]}) with the matrix: {@code out[r * n + j]}.
+   */
+  /*@ public normal_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires xScales != null && out != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires 1 <= m && xq.length == m * k && xScales.length == m && out.length == m * n;
+    @   requires packed.length == n * rowBytes(format, k);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable out[*];
+    @ also public exceptional_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires xScales != null && out != null;
+    @   signals_only IllegalArgumentException;
+    @*/
+  public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
+      int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
+    checkFormat(format);
+    WeightQuant.checkShape(n, k, g);
+    if (m < 1) {
+      throw new IllegalArgumentException("SHAPE: need m >= 1 activation rows, got " + m);
+    }
+    WeightQuant.checkLength("activations", xq.length, (long) m * k);
+    WeightQuant.checkLength("activation scales", xScales.length, m);
+    WeightQuant.checkLength("output", out.length, (long) m * n);
+    byte[] row = new byte[k];
+    float[] rowOut = new float[n];
+    for (int r = 0; r < m; r++) {
+      for (int i = 0; i < k; i++) {
+        row[i] = xq[r * k + i];
+      }
+      matvec(format, packed, scales, offsets, n, k, g, row, xScales[r], rowOut);
+      for (int j = 0; j < n; j++) {
+        out[r * n + j] = rowOut[j];
+      }
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package q35.kernel;
+
+/**
+ * Grouped asymmetric weight quantization onto the 16-level lattice, shared by the q35 format
+ * and the INT4 baseline (spec/quantization.md section 2).
+ *
+ * <p>A row of K weights (one output channel) is cut into groups of G consecutive inputs. Each
+ * group has a scale s = (hi - lo) / 15 and an offset m = lo + 8 s, so the lattice value q in
+ * [-8, 7] stands for the weight s * q + m. In the q35 format the odd positions (the 3-bit half of
+ * each pair) may only take the even lattice values 2b, b in [-4, 3].
+ */
+public final class WeightQuant {
+
+  private WeightQuant() {}
+
+  /** Number of groups of size {@code g} covering {@code k} inputs: ceil(k / g). */
+  /*@ public normal_behavior
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
+    @   ensures \result == (k + g - 1) / g;
+    @   ensures 1 <= \result && \result <= k;
+    @*/
+  public static /*@ pure @*/ int groupCount(int k, int g) {
+    return (k + g - 1) / g;
+  }
+
+  /**
+   * Checks the matrix shape shared by every weight format: n >= 1 rows, 1 <= k <= MAX_K inputs,
+   * and a group size with 1 <= g <= k that is even unless it equals k.
+   */
+  /*@ public normal_behavior
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires !(1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static void checkShape(int n, int k, int g) {
+    if (k > IntDot.MAX_K) {
+      throw new IllegalArgumentException(
+          "K_TOO_LARGE: k = " + k + " exceeds the int32 safety bound " + IntDot.MAX_K);
+    }
+    if (n < 1 || k < 1) {
+      throw new IllegalArgumentException("SHAPE: need n >= 1 and k >= 1, got n = " + n + ", k = " + k);
+    }
+    if (g < 1 || g > k || (g != k && g % 2 != 0)) {
+      throw new IllegalArgumentException(
+          "GROUP_SIZE: group size " + g + " must be k (" + k + ") or an even number in [2, k]");
+    }
+  }
+
+  /** Checks that an array has the length the shape demands. */
+  /*@ public normal_behavior
+    @   requires actual == expected;
+    @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires actual != expected;
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static void checkLength(String what, int actual, long expected) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(
+          "SHAPE: " + what + " has length " + actual + ", expected " + expected);
+    }
+  }
+
+  /** Scale of a group with minimum lo and maximum hi: (float) (((double) hi - lo) / 15). */
+  /*@ public normal_behavior
+    @   requires lo <= hi;
+    @   ensures \result >= 0;
+    @*/
+  public static /*@ pure @*/ float scale(float lo, float hi) {
+    return (float) (((double) hi - (double) lo) / 15.0);
+  }
+
+  /** Offset of a group: the weight that lattice value 0 stands for, (float) (lo + 8 s). */
+  /*@ public normal_behavior
+    @   ensures true;
+    @*/
+  public static /*@ pure @*/ float offset(float lo, float s) {
+    return (float) ((double) lo + 8.0 * (double) s);
+  }
+
+  /**
+   * Lattice value of weight {@code w} in a group with scale s and offset m: the nearest of
+   * [-8, 7] (or, for a 3-bit position, the nearest even value of [-8, 6]), ties to even.
+   */
+  /*@ public normal_behavior
+    @   requires s >= 0;
+    @   ensures -8 <= \result && \result <= 7;
+    @   ensures threeBit ==> (\result % 2 == 0 && \result <= 6);
+    @*/
+  public static /*@ pure @*/ int latticeValue(float w, float s, float m, boolean threeBit) {
+    if (s == 0.0f) {
+      return 0;
+    }
+    double t = ((double) w - (double) m) / (double) s;
+    if (threeBit) {
+      return 2 * Rounding.roundHalfEven(Rounding.clamp(t / 2.0, -4.0, 3.0));
+    }
+    return Rounding.roundHalfEven(Rounding.clamp(t, -8.0, 7.0));
+  }
+
+  /** The weight a lattice value stands for: s * q + m in float32, two roundings, no fma. */
+  /*@ public normal_behavior
+    @   requires -8 <= q && q <= 7;
+    @   ensures true;
+    @*/
+  public static /*@ pure @*/ float dequantizeValue(int q, float s, float m) {
+    float scaled = s * (float) q;
+    return scaled + m;
+  }
+
+  /**
+   * Quantizes one row of {@code k} finite weights at {@code w[wOff..]} into lattice values
+   * {@code lattice[0..k)}, writing each group's scale and offset at {@code scales[pOff + gi]}.
+   * With {@code oddIsThreeBit}, odd positions use the 3-bit (even-lattice) half.
+   */
+  /*@ public normal_behavior
+    @   requires w != null && lattice != null && scales != null && offsets != null;
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= wOff && wOff + k <= w.length && k <= lattice.length;
+    @   requires 0 <= pOff && pOff + (k + g - 1) / g <= scales.length;
+    @   requires pOff + (k + g - 1) / g <= offsets.length;
+    @   requires lattice != scales && scales != offsets;
+    @   assignable lattice[0 .. k - 1], scales[pOff .. pOff + (k + g - 1) / g - 1],
+    @              offsets[pOff .. pOff + (k + g - 1) / g - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
+    @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @*/
+  public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
+      int[] lattice, float[] scales, float[] offsets, int pOff) {
+    int groups = groupCount(k, g);
+    for (int gi = 0; gi < groups; gi++) {
+      int start = gi * g;
+      int end = Math.min(k, start + g);
+      float lo = w[wOff + start];
+      float hi = lo;
+      for (int i = start + 1; i < end; i++) {
+        float v = w[wOff + i];
+        if (v < lo) {
+          lo = v;
+        }
+        if (v > hi) {
+          hi = v;
+        }
+      }
+      float s = scale(lo, hi);
+      float m = offset(lo, s);
+      scales[pOff + gi] = s;
+      offsets[pOff + gi] = m;
+      for (int i = start; i < end; i++) {
+        lattice[i] = latticeValue(w[wOff + i], s, m, oddIsThreeBit && i % 2 == 1);
+      }
+    }
+  }
+
+  /** Dequantizes one row of lattice values with its groups' scales and offsets. */
+  /*@ public normal_behavior
+    @   requires lattice != null && scales != null && offsets != null && out != null;
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K && k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires 0 <= pOff && pOff + (k + g - 1) / g <= scales.length;
+    @   requires pOff + (k + g - 1) / g <= offsets.length;
+    @   requires 0 <= oOff && oOff + k <= out.length;
+    @   assignable out[oOff .. oOff + k - 1];
+    @*/
+  public static void dequantizeRow(int[] lattice, int k, int g, float[] scales, float[] offsets,
+      int pOff, float[] out, int oOff) {
+    for (int i = 0; i < k; i++) {
+      int gi = pOff + i / g;
+      out[oOff + i] = dequantizeValue(lattice[i], scales[gi], offsets[gi]);
+    }
+  }
+
+  /**
+   * Integer part of one row's product: for each group, the exact int32 dot product of the
+   * activation codes with the row's lattice values.
+   */
+  /*@ public normal_behavior
+    @   requires lattice != null && xq != null && acc != null;
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
+    @   requires k <= lattice.length && 0 <= xOff && xOff + k <= xq.length;
+    @   requires 0 <= aOff && aOff + (k + g - 1) / g <= acc.length;
+    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
+    @*/
+  public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
+      int aOff) {
+    int groups = groupCount(k, g);
+    for (int gi = 0; gi < groups; gi++) {
+      int start = gi * g;
+      int len = Math.min(k - start, g);
+      acc[aOff + gi] = IntDot.dot(xq, xOff + start, lattice, start, len);
+    }
+  }
+
+  /**
+   * Float result of one output: xScale * sum over groups of (s * acc + m * sumX), evaluated in
+   * float32 in group order with no fma (spec/matmul.md section 3).
+   */
+  /*@ public normal_behavior
+    @   requires acc != null && sums != null && scales != null && offsets != null;
+    @   requires 1 <= groups && 0 <= aOff && aOff + groups <= acc.length && groups <= sums.length;
+    @   requires aOff + groups <= scales.length && aOff + groups <= offsets.length;
+    @   ensures true;
+    @*/
+  public static /*@ pure @*/ float combine(int[] acc, int aOff, int[] sums, int groups,
+      float[] scales, float[] offsets, float xScale) {
+    float total = 0.0f;
+    for (int gi = 0; gi < groups; gi++) {
+      float weightTerm = scales[aOff + gi] * (float) acc[aOff + gi];
+      float offsetTerm = offsets[aOff + gi] * (float) sums[gi];
+      total = total + (weightTerm + offsetTerm);
+    }
+    return xScale * total;
+  }
+}
