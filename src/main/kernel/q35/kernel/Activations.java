@@ -15,16 +15,16 @@ public final class Activations {
   /*@ public normal_behavior
     @   requires x != null && q != null;
     @   requires 1 <= len && 0 <= off && off + len <= x.length && 0 <= qOff && qOff + len <= q.length;
-    @   requires (\forall int i; off <= i && i < off + len; x[i] == x[i]
-    @             && -Rounding.FLOAT_MAX <= x[i] && x[i] <= Rounding.FLOAT_MAX);
+    @   requires (\forall int i; off <= i && i < off + len;
+    @             -Rounding.VALUE_LIMIT <= x[i] && x[i] <= Rounding.VALUE_LIMIT);
     @   assignable q[qOff .. qOff + len - 1];
     @   ensures \result >= 0;
     @   ensures (\forall int i; qOff <= i && i < qOff + len; -127 <= q[i] && q[i] <= 127);
     @ also public exceptional_behavior
     @   requires x != null && q != null;
     @   requires 1 <= len && 0 <= off && off + len <= x.length && 0 <= qOff && qOff + len <= q.length;
-    @   requires (\exists int i; off <= i && i < off + len; !(x[i] == x[i]
-    @             && -Rounding.FLOAT_MAX <= x[i] && x[i] <= Rounding.FLOAT_MAX));
+    @   requires (\exists int i; off <= i && i < off + len;
+    @             !(-Rounding.VALUE_LIMIT <= x[i] && x[i] <= Rounding.VALUE_LIMIT));
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/

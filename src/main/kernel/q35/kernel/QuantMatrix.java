@@ -66,8 +66,8 @@ public final class QuantMatrix {
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires w.length == n * k && packed.length == n * rowBytes(format, k);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\forall int i; 0 <= i && i < w.length; w[i] == w[i]
-    @             && -Rounding.FLOAT_MAX <= w[i] && w[i] <= Rounding.FLOAT_MAX);
+    @   requires (\forall int i; 0 <= i && i < w.length;
+    @             -Rounding.VALUE_LIMIT <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
     @   assignable packed[*], scales[*], offsets[*];
     @*/
   public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
@@ -195,16 +195,16 @@ public final class QuantMatrix {
     }
   }
 
-  /** Rejects a scale that is negative or not finite, or an offset that is not finite. */
+  /** Rejects a scale outside [0, 2^30] (or NaN), or an offset outside [-2^33, 2^33]. */
   private static void checkParams(float[] scales, float[] offsets) {
     for (int i = 0; i < scales.length; i++) {
-      if (!Rounding.isFinite(scales[i]) || scales[i] < 0.0f) {
+      if (!(scales[i] >= 0.0f && scales[i] <= Rounding.SCALE_LIMIT)) {
         throw new IllegalArgumentException(
-            "BAD_SCALE: scale " + i + " must be finite and >= 0, got " + scales[i]);
+            "BAD_SCALE: scale " + i + " must lie in [0, 2^30], got " + scales[i]);
       }
-      if (!Rounding.isFinite(offsets[i])) {
+      if (!(offsets[i] >= -Rounding.OFFSET_LIMIT && offsets[i] <= Rounding.OFFSET_LIMIT)) {
         throw new IllegalArgumentException(
-            "BAD_SCALE: offset " + i + " must be finite, got " + offsets[i]);
+            "BAD_SCALE: offset " + i + " must lie in [-2^33, 2^33], got " + offsets[i]);
       }
     }
   }
@@ -263,9 +263,9 @@ public final class QuantMatrix {
     checkMatrix(format, n, k, g, packed, scales, offsets);
     WeightQuant.checkLength("output", out.length, n);
     checkParams(scales, offsets);
-    if (!Rounding.isFinite(xScale) || xScale < 0.0f) {
+    if (!(xScale >= 0.0f && xScale <= Rounding.SCALE_LIMIT)) {
       throw new IllegalArgumentException(
-          "BAD_SCALE: activation scale must be finite and >= 0, got " + xScale);
+          "BAD_SCALE: activation scale must lie in [0, 2^30], got " + xScale);
     }
     int groups = WeightQuant.groupCount(k, g);
     int[] acc = new int[n * groups];

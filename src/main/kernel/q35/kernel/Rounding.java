@@ -15,6 +15,18 @@ public final class Rounding {
   /** Largest finite float, written out because KeY's stubs lack Float.MAX_VALUE. */
   public static final float FLOAT_MAX = 3.4028235e38f;
 
+  /**
+   * Largest accepted |weight| or |activation|: 2^32. Inside it no intermediate value of any
+   * pinned operation can overflow binary32 (spec/quantization.md section 1.3).
+   */
+  public static final float VALUE_LIMIT = 4294967296.0f;
+
+  /** Largest accepted weight scale or activation scale: 2^30. */
+  public static final float SCALE_LIMIT = 1073741824.0f;
+
+  /** Largest accepted |offset|: 2^33. */
+  public static final float OFFSET_LIMIT = 8589934592.0f;
+
   private Rounding() {}
 
   /** Rounds {@code t} to the nearest integer, ties to even; requires |t| <= 2^30. */
@@ -53,18 +65,18 @@ public final class Rounding {
   }
 
   /**
-   * Rejects NaN and infinity in {@code x[off .. off + len)} with an error naming the first bad
-   * index; {@code what} names the tensor in the message.
+   * Rejects NaN, infinity and |x| > 2^32 in {@code x[off .. off + len)} with an error naming the
+   * first bad index; {@code what} names the tensor in the message.
    */
   /*@ public normal_behavior
     @   requires x != null && 0 <= off && 0 <= len && off + len <= x.length;
-    @   requires (\forall int i; off <= i && i < off + len; x[i] == x[i]
-    @             && -FLOAT_MAX <= x[i] && x[i] <= FLOAT_MAX);
+    @   requires (\forall int i; off <= i && i < off + len;
+    @             -VALUE_LIMIT <= x[i] && x[i] <= VALUE_LIMIT);
     @   assignable \nothing;
     @ also public exceptional_behavior
     @   requires x != null && 0 <= off && 0 <= len && off + len <= x.length;
-    @   requires (\exists int i; off <= i && i < off + len; !(x[i] == x[i]
-    @             && -FLOAT_MAX <= x[i] && x[i] <= FLOAT_MAX));
+    @   requires (\exists int i; off <= i && i < off + len;
+    @             !(-VALUE_LIMIT <= x[i] && x[i] <= VALUE_LIMIT));
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
@@ -77,6 +89,10 @@ public final class Rounding {
       if (v < -FLOAT_MAX || v > FLOAT_MAX) {
         throw new IllegalArgumentException(
             "INF_INPUT: " + what + " index " + (i - off) + " is infinite");
+      }
+      if (v < -VALUE_LIMIT || v > VALUE_LIMIT) {
+        throw new IllegalArgumentException("TOO_LARGE: " + what + " index " + (i - off) + " is "
+            + v + ", beyond the accepted magnitude 2^32");
       }
     }
   }

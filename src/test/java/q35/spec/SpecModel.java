@@ -1,0 +1,380 @@
+package q35.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import q35.spec.Exact.Format;
+import q35.spec.Exact.Q;
+
+/**
+ * An executable transcription of spec/ in exact arithmetic: every float or double operation the
+ * spec pins is computed as an exact rational, then rounded to nearest-even, with IEEE signed-zero
+ * rules. It shares no code with the kernel; the conformance vectors come from here.
+ */
+public final class SpecModel {
+
+  /** A floating-point value: exact magnitude plus the sign of zero. */
+  public record Val(Q q, boolean negZero) {
+    static Val of(Q q) {
+      return new Val(q, false);
+    }
+
+    static Val ofFloatBits(int bits) {
+      Q q = Exact.fromFloatBits(bits);
+      return new Val(q, q.signum() == 0 && bits < 0);
+    }
+
+    static Val ofInt(long v) {
+      return of(Q.of(v));
+    }
+
+    boolean isZero() {
+      return q.signum() == 0;
+    }
+
+    /** True for negative values and -0. */
+    boolean signBit() {
+      return q.signum() < 0 || negZero;
+    }
+
+    public int floatBits() {
+      return Exact.floatBits(q, negZero);
+    }
+  }
+
+  private SpecModel() {}
+
+  static Val round(Val v, Format f) {
+    Q r = Exact.round(v.q(), f);
+    if (r.signum() == 0) {
+      return new Val(r, v.isZero() ? v.negZero() : v.q().signum() < 0);
+    }
+    return Val.of(r);
+  }
+
+  /** IEEE addition followed by rounding to f. */
+  static Val add(Val a, Val b, Format f) {
+    Q s = a.q().add(b.q());
+    if (s.signum() == 0) {
+      return new Val(s, a.isZero() && b.isZero() && a.negZero() && b.negZero());
+    }
+    return round(Val.of(s), f);
+  }
+
+  static Val neg(Val a) {
+    return new Val(a.q().negate(), a.isZero() && !a.negZero());
+  }
+
+  static Val sub(Val a, Val b, Format f) {
+    return add(a, neg(b), f);
+  }
+
+  static Val mul(Val a, Val b, Format f) {
+    Q p = a.q().mul(b.q());
+    if (p.signum() == 0) {
+      return new Val(p, a.signBit() ^ b.signBit());
+    }
+    return round(Val.of(p), f);
+  }
+
+  static Val div(Val a, Val b, Format f) {
+    Q p = a.q().div(b.q());
+    if (p.signum() == 0) {
+      return new Val(p, a.signBit() ^ b.signBit());
+    }
+    return round(Val.of(p), f);
+  }
+
+  // ---------------------------------------------------------------- pair codes and streams
+
+  /** Code of a pair: upper 4 bits two's complement hi, lower 3 bits two's complement lo. */
+  public static int pairCode(int hi, int lo) {
+    if (hi < -8 || hi > 7 || lo < -4 || lo > 3) {
+      throw new SpecError("CODE_RANGE");
+    }
+    return ((hi & 0xf) << 3) | (lo & 0x7);
+  }
+
+  /** Packs codes LSB-first into a bit stream of ceil(7n/8) bytes, built bit by bit. */
+  public static byte[] packStream(int[] codes) {
+    for (int c : codes) {
+      if (c < 0 || c > 127) {
+        throw new SpecError("CODE_RANGE");
+      }
+    }
+    byte[] out = new byte[(7 * codes.length + 7) / 8];
+    for (int i = 0; i < codes.length; i++) {
+      for (int b = 0; b < 7; b++) {
+        int bit = 7 * i + b;
+        if (((codes[i] >> b) & 1) != 0) {
+          out[bit / 8] |= (byte) (1 << (bit % 8));
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** Result of quantizing one matrix. */
+  public record QuantizedMatrix(int[][] lattice, int[] scaleBits, int[] offsetBits, byte[] packed,
+      int[] dequantizedBits) {}
+
+  static final Val FIFTEEN = Val.ofInt(15);
+  static final Val EIGHT = Val.ofInt(8);
+  static final Val TWO = Val.ofInt(2);
+
+  /** Validates a matrix shape (spec/quantization.md, check order). */
+  public static void checkShape(int n, int k, int g) {
+    if (k > 2113665) {
+      throw new SpecError("K_TOO_LARGE");
+    }
+    if (n < 1 || k < 1) {
+      throw new SpecError("SHAPE");
+    }
+    if (g < 1 || g > k || (g != k && g % 2 != 0)) {
+      throw new SpecError("GROUP_SIZE");
+    }
+  }
+
+  static final Q VALUE_LIMIT = Q.of(1L << 32);
+
+  static void requireFinite(int[] bits) {
+    for (int b : bits) {
+      if ((b & 0x7f800000) == 0x7f800000) {
+        throw new SpecError((b & 0x7fffff) != 0 ? "NAN_INPUT" : "INF_INPUT");
+      }
+      if (Exact.fromFloatBits(b).abs().compareTo(VALUE_LIMIT) > 0) {
+        throw new SpecError("TOO_LARGE");
+      }
+    }
+  }
+
+  /** Quantizes a row-major n x k float matrix (given as bit patterns) in format q35 or int4. */
+  public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g) {
+    checkShape(n, k, g);
+    if (wBits.length != (long) n * k) {
+      throw new SpecError("SHAPE");
+    }
+    requireFinite(wBits);
+    boolean q35 = format.equals("q35");
+    int groups = (k + g - 1) / g;
+    int[][] lattice = new int[n][k];
+    int[] scaleBits = new int[n * groups];
+    int[] offsetBits = new int[n * groups];
+    int[] deq = new int[n * k];
+    for (int j = 0; j < n; j++) {
+      for (int gi = 0; gi < groups; gi++) {
+        int start = gi * g;
+        int end = Math.min(k, start + g);
+        Val lo = Val.ofFloatBits(wBits[j * k + start]);
+        Val hi = lo;
+        for (int i = start + 1; i < end; i++) {
+          Val v = Val.ofFloatBits(wBits[j * k + i]);
+          if (v.q().compareTo(lo.q()) < 0) {
+            lo = v;
+          }
+          if (v.q().compareTo(hi.q()) > 0) {
+            hi = v;
+          }
+        }
+        // s = (float) (((double) hi - (double) lo) / 15.0)
+        Val range = sub(hi, lo, Format.BINARY64);
+        Val s = round(div(range, FIFTEEN, Format.BINARY64), Format.BINARY32);
+        // m = (float) ((double) lo + 8.0 * (double) s)
+        Val m = round(add(lo, mul(EIGHT, s, Format.BINARY64), Format.BINARY64), Format.BINARY32);
+        scaleBits[j * groups + gi] = s.floatBits();
+        offsetBits[j * groups + gi] = m.floatBits();
+        for (int i = start; i < end; i++) {
+          Val w = Val.ofFloatBits(wBits[j * k + i]);
+          int q;
+          if (s.isZero()) {
+            q = 0;
+          } else {
+            Val t = div(sub(w, m, Format.BINARY64), s, Format.BINARY64);
+            if (q35 && i % 2 == 1) {
+              q = 2 * Exact.rintHalfEven(Exact.clamp(t.q().div(Q.of(2)), -4, 3)).intValueExact();
+            } else {
+              q = Exact.rintHalfEven(Exact.clamp(t.q(), -8, 7)).intValueExact();
+            }
+          }
+          lattice[j][i] = q;
+          deq[j * k + i] = dequantizeValue(q, s, m).floatBits();
+        }
+      }
+    }
+    return new QuantizedMatrix(lattice, scaleBits, offsetBits, packMatrix(format, lattice, k),
+        deq);
+  }
+
+  /** s * q + m in float32: two roundings. */
+  static Val dequantizeValue(int q, Val s, Val m) {
+    Val scaled = mul(s, Val.ofInt(q), Format.BINARY32);
+    return add(scaled, m, Format.BINARY32);
+  }
+
+  /** Dequantizes given lattice values, scales and offsets (bit patterns). */
+  public static int[] dequantize(int[][] lattice, int[] scaleBits, int[] offsetBits, int n, int k,
+      int g) {
+    int groups = (k + g - 1) / g;
+    int[] out = new int[n * k];
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < k; i++) {
+        int p = j * groups + i / g;
+        out[j * k + i] = dequantizeValue(lattice[j][i], Val.ofFloatBits(scaleBits[p]),
+            Val.ofFloatBits(offsetBits[p])).floatBits();
+      }
+    }
+    return out;
+  }
+
+  /** Row bytes of a format. */
+  public static int rowBytes(String format, int k) {
+    return format.equals("q35") ? 7 * ((k + 15) / 16) : (k + 1) / 2;
+  }
+
+  /** Packs lattice rows: q35 pairs padded to 8 codes per 16 weights, or int4 nibbles. */
+  public static byte[] packMatrix(String format, int[][] lattice, int k) {
+    int rb = rowBytes(format, k);
+    byte[] out = new byte[lattice.length * rb];
+    for (int j = 0; j < lattice.length; j++) {
+      byte[] row;
+      if (format.equals("q35")) {
+        int[] codes = new int[8 * ((k + 15) / 16)];
+        for (int i = 0; 2 * i < k; i++) {
+          int second = 2 * i + 1 < k ? lattice[j][2 * i + 1] : 0;
+          if (second % 2 != 0) {
+            throw new IllegalStateException("odd lattice value at a 3-bit position");
+          }
+          codes[i] = pairCode(lattice[j][2 * i], second / 2);
+        }
+        row = packStream(codes);
+      } else {
+        row = new byte[rb];
+        for (int i = 0; i < k; i++) {
+          int nib = lattice[j][i] & 0xf;
+          row[i / 2] |= (byte) (i % 2 == 0 ? nib : nib << 4);
+        }
+      }
+      System.arraycopy(row, 0, out, j * rb, rb);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- activations
+
+  /** Result of activation quantization. */
+  public record QuantizedActivations(int scaleBits, int[] codes) {}
+
+  /** Per-vector symmetric int8 quantization (spec/quantization.md section 3). */
+  public static QuantizedActivations quantizeActivations(int[] xBits) {
+    if (xBits.length < 1) {
+      throw new SpecError("SHAPE");
+    }
+    requireFinite(xBits);
+    Val amax = Val.ofInt(0);
+    for (int b : xBits) {
+      Val a = Val.of(Val.ofFloatBits(b).q().abs());
+      if (a.q().compareTo(amax.q()) > 0) {
+        amax = a;
+      }
+    }
+    Val scale = div(amax, Val.ofInt(127), Format.BINARY32);
+    int[] codes = new int[xBits.length];
+    for (int i = 0; i < xBits.length; i++) {
+      if (scale.isZero()) {
+        codes[i] = 0;
+      } else {
+        Val t = div(Val.ofFloatBits(xBits[i]), scale, Format.BINARY32);
+        codes[i] = Exact.rintHalfEven(Exact.clamp(t.q(), -127, 127)).intValueExact();
+      }
+    }
+    return new QuantizedActivations(scale.floatBits(), codes);
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  /** Result of one matrix-vector product. */
+  public record Product(long[] acc, long[] sums, int[] outBits) {}
+
+  /** The product of lattice rows with activation codes: exact accumulators and float outputs. */
+  public static Product matvec(int[][] lattice, int[] scaleBits, int[] offsetBits, int n, int k,
+      int g, int[] xq, int xScaleBits) {
+    checkShape(n, k, g);
+    for (int c : xq) {
+      if (c < -127 || c > 127) {
+        throw new SpecError("ACT_RANGE");
+      }
+    }
+    int groups = (k + g - 1) / g;
+    long[] acc = new long[n * groups];
+    long[] sums = new long[groups];
+    for (int gi = 0; gi < groups; gi++) {
+      for (int i = gi * g; i < Math.min(k, gi * g + g); i++) {
+        sums[gi] += xq[i];
+      }
+    }
+    int[] out = new int[n];
+    Val xScale = Val.ofFloatBits(xScaleBits);
+    for (int j = 0; j < n; j++) {
+      Val total = Val.ofInt(0);
+      for (int gi = 0; gi < groups; gi++) {
+        long a = 0;
+        for (int i = gi * g; i < Math.min(k, gi * g + g); i++) {
+          a += (long) xq[i] * lattice[j][i];
+        }
+        if (a > Integer.MAX_VALUE || a < Integer.MIN_VALUE) {
+          throw new IllegalStateException("int32 bound violated");
+        }
+        acc[j * groups + gi] = a;
+        Val s = Val.ofFloatBits(scaleBits[j * groups + gi]);
+        Val m = Val.ofFloatBits(offsetBits[j * groups + gi]);
+        Val accF = round(Val.ofInt(a), Format.BINARY32);
+        Val sumF = round(Val.ofInt(sums[gi]), Format.BINARY32);
+        Val term = add(mul(s, accF, Format.BINARY32), mul(m, sumF, Format.BINARY32),
+            Format.BINARY32);
+        total = add(total, term, Format.BINARY32);
+      }
+      out[j] = mul(xScale, total, Format.BINARY32).floatBits();
+    }
+    return new Product(acc, sums, out);
+  }
+
+  /** Unpacks a q35 or int4 matrix into lattice rows (for the reference check of packing). */
+  public static int[][] unpackMatrix(String format, byte[] packed, int n, int k) {
+    int rb = rowBytes(format, k);
+    List<int[]> rows = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      int[] row = new int[k];
+      for (int i = 0; i < k; i++) {
+        if (format.equals("q35")) {
+          int bitStart = j * rb * 8 + 7 * (i / 2);
+          int code = 0;
+          for (int b = 0; b < 7; b++) {
+            int bit = bitStart + b;
+            code |= ((packed[bit / 8] >> (bit % 8)) & 1) << b;
+          }
+          row[i] = i % 2 == 0 ? signExtend(code >> 3, 4) : 2 * signExtend(code & 7, 3);
+        } else {
+          int u = packed[j * rb + i / 2] & 0xff;
+          row[i] = signExtend(i % 2 == 0 ? u & 0xf : u >> 4, 4);
+        }
+      }
+      rows.add(row);
+    }
+    return rows.toArray(new int[0][]);
+  }
+
+  static int signExtend(int v, int bits) {
+    return v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
+  }
+
+  /** Reference error: the spec's error code for an invalid input. */
+  public static final class SpecError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public SpecError(String code) {
+      super(code);
+    }
+  }
+
+}
