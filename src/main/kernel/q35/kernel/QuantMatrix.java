@@ -298,8 +298,7 @@ public final class QuantMatrix {
     @*/
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
-    checkFormat(format);
-    WeightQuant.checkShape(n, k, g);
+    // Format and shape are checked by matvec; m * k below already refuses a negative k.
     if (m < 1) {
       throw new IllegalArgumentException("SHAPE: need m >= 1 activation rows, got " + m);
     }

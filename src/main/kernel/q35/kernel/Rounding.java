@@ -56,14 +56,6 @@ public final class Rounding {
     return t;
   }
 
-  /** True iff {@code x} is neither NaN nor infinite. */
-  /*@ public normal_behavior
-    @   ensures \result <==> (x == x && -FLOAT_MAX <= x && x <= FLOAT_MAX);
-    @*/
-  public static /*@ pure @*/ boolean isFinite(float x) {
-    return x == x && x >= -FLOAT_MAX && x <= FLOAT_MAX;
-  }
-
   /**
    * Rejects NaN, infinity and |x| > 2^32 in {@code x[off .. off + len)} with an error naming the
    * first bad index; {@code what} names the tensor in the message.

@@ -151,14 +151,76 @@ class BadInputTest {
     QuantMatrix.unpackRow(Q, q35c, 0, 3, lat);
     org.junit.jupiter.api.Assertions.assertEquals(1, lat[2]);
     byte[] q35d = new byte[7];
-    q35d[2] = (byte) (1 << 5); // code 3 bit 3: 4-bit half of pair 3, position 6, beyond k = 3
-    assertCode("PADDING", () -> QuantMatrix.unpackRow(Q, q35d, 0, 3, new int[3]));
+    q35d[3] = (byte) 1; // stream bit 24 = code 3 bit 3: 4-bit half of pair 3, position 6
+    assertMessage("PADDING: row 0 position 6 lies beyond k = 3 but holds 1",
+        () -> QuantMatrix.unpackRow(Q, q35d, 0, 3, new int[3]));
+    byte[] q35e = new byte[14];
+    q35e[7] = (byte) (1 << 7); // row 1, code 1 bit 0: 3-bit half of pair 1, position 3
+    assertMessage("PADDING: row 1 position 3 lies beyond k = 3 but holds 2",
+        () -> QuantMatrix.unpackRow(Q, q35e, 1, 3, new int[3]));
     byte[] int4 = {0, 0x10};
-    assertCode("PADDING", () -> QuantMatrix.unpackRow(I4, int4, 0, 3, new int[3]));
+    assertMessage("PADDING: row 0 position 3 lies beyond k = 3 but holds 1",
+        () -> QuantMatrix.unpackRow(I4, int4, 0, 3, new int[3]));
     byte[] int4ok = {0, 0x0f};
     int[] lat4 = new int[3];
     QuantMatrix.unpackRow(I4, int4ok, 0, 3, lat4);
     org.junit.jupiter.api.Assertions.assertEquals(-1, lat4[2]);
+  }
+
+  static void assertMessage(String message, org.junit.jupiter.api.function.Executable e) {
+    IllegalArgumentException ex =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e);
+    org.junit.jupiter.api.Assertions.assertEquals(message, ex.getMessage());
+  }
+
+  @Test
+  void messagesNameTheOffendingIndex() {
+    assertMessage("NAN_INPUT: weight index 1 is NaN",
+        () -> Rounding.requireFinite(new float[] {0f, 1f, Float.NaN}, 1, 2, "weight"));
+    assertMessage("INF_INPUT: activation index 2 is infinite", () -> Rounding.requireFinite(
+        new float[] {0f, 1f, 2f, Float.NEGATIVE_INFINITY}, 1, 3, "activation"));
+    assertMessage("TOO_LARGE: weight index 0 is 1.0E10, beyond the accepted magnitude 2^32",
+        () -> Rounding.requireFinite(new float[] {0f, 1e10f}, 1, 1, "weight"));
+    assertMessage("ACT_RANGE: activation code -128 at index 1 (codes lie in [-127, 127])",
+        () -> Activations.checkCodes(new byte[] {0, 0, -128}, 1, 2));
+    // Values outside the checked range are not read.
+    Rounding.requireFinite(new float[] {Float.NaN, 1f, Float.NaN}, 1, 1, "weight");
+  }
+
+  @Test
+  void int4NibblesOutOfRangeAreRefused() {
+    int[][] bad = {{8, 0}, {-9, 0}, {0, 8}, {0, -9}};
+    for (int[] p : bad) {
+      assertCode("CODE_RANGE", () -> Int4Codes.packNibbles(p[0], p[1]));
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0x87, Int4Codes.packNibbles(7, -8));
+    org.junit.jupiter.api.Assertions.assertEquals(0x78, Int4Codes.packNibbles(-8, 7));
+  }
+
+  @Test
+  void dequantizeChecksItsShape() {
+    for (int f : new int[] {Q, I4}) {
+      int k = 4;
+      byte[] packed = new byte[QuantMatrix.rowBytes(f, k)];
+      float[] one = {1f};
+      assertCode("GROUP_SIZE", () -> QuantMatrix.dequantize(f, packed, one, one, 1, k, 3,
+          new float[4]));
+      assertCode("FORMAT", () -> QuantMatrix.dequantize(9, packed, one, one, 1, k, k,
+          new float[4]));
+      assertCode("SHAPE", () -> QuantMatrix.dequantize(f, new byte[packed.length + 7], one, one,
+          1, k, k, new float[4]));
+      assertCode("SHAPE", () -> QuantMatrix.dequantize(f, packed, new float[2], one, 1, k, k,
+          new float[4]));
+      assertCode("SHAPE", () -> QuantMatrix.matvec(f, packed, one, new float[0], 1, k, k,
+          new byte[4], 1f, new float[1]));
+      assertCode("GROUP_SIZE", () -> QuantMatrix.matvec(f, packed, one, one, 1, k, 3,
+          new byte[4], 1f, new float[1]));
+      // A single activation row is a valid matmul.
+      float[] out = new float[1];
+      QuantMatrix.matmul(f, packed, one, new float[] {2f}, 1, k, k, 1, new byte[] {1, 1, 1, 1},
+          new float[] {0.5f}, out);
+      org.junit.jupiter.api.Assertions.assertEquals(4f, out[0]);
+    }
   }
 
   static void quantize(int format, float[] w, int n, int k, int g) {

@@ -1,8 +1,6 @@
 package q35.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -34,16 +32,5 @@ class RoundingTest {
     assertEquals(-8.0, Rounding.clamp(-8.0, -8.0, 7.0));
     assertEquals(7.0, Rounding.clamp(7.0, -8.0, 7.0));
     assertEquals(0.25, Rounding.clamp(0.25, -8.0, 7.0));
-  }
-
-  @Test
-  void finiteness() {
-    assertTrue(Rounding.isFinite(Float.MAX_VALUE));
-    assertTrue(Rounding.isFinite(-Float.MAX_VALUE));
-    assertTrue(Rounding.isFinite(0f));
-    assertFalse(Rounding.isFinite(Float.NaN));
-    assertFalse(Rounding.isFinite(Float.POSITIVE_INFINITY));
-    assertFalse(Rounding.isFinite(Float.NEGATIVE_INFINITY));
-    assertEquals(Float.MAX_VALUE, Rounding.FLOAT_MAX);
   }
 }

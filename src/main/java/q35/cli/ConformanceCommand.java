@@ -1,0 +1,41 @@
+package q35.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import q35.conformance.ConformanceRunner;
+import q35.conformance.ConformanceRunner.Outcome;
+import q35.conformance.ConformanceRunner.Report;
+
+/** {@code q35 conformance}: checks the kernel against every vector in spec/vectors. */
+@Command(
+    name = "conformance",
+    mixinStandardHelpOptions = true,
+    description = "Run the kernel against the conformance vectors and print a report.")
+final class ConformanceCommand implements Callable<Integer> {
+
+  @Option(names = "--vectors", description = "Vector folder (default: ${DEFAULT-VALUE}).",
+      defaultValue = "spec/vectors")
+  Path vectors = Path.of("spec/vectors");
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    Report report = ConformanceRunner.run(vectors);
+    System.out.printf("q35 conformance: %s%n", vectors);
+    for (Map.Entry<String, long[]> e : report.perFile().entrySet()) {
+      System.out.printf("  %-26s %4d passed  %d failed%n", e.getKey(), e.getValue()[0],
+          e.getValue()[1]);
+    }
+    for (Outcome o : report.outcomes()) {
+      if (!o.passed()) {
+        System.out.printf("  FAIL %s tcId %d: %s%n", o.file(), o.tcId(), o.detail());
+      }
+    }
+    System.out.printf("%d passed, %d failed (%.1f s)%n", report.passed(), report.failed(),
+        (System.nanoTime() - start) / 1e9);
+    return report.failed() == 0 ? 0 : 1;
+  }
+}
