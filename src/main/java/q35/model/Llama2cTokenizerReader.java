@@ -18,8 +18,9 @@ public final class Llama2cTokenizerReader {
   public static Vocabulary read(byte[] bytes, int vocabSize, String source) throws ModelFormatException {
     ByteReader r = new ByteReader(bytes, source);
     int maxLen = r.int32("max_token_length");
-    if (maxLen <= 0) {
-      throw r.error("max_token_length " + maxLen + " must be positive");
+    if (maxLen <= 0 || maxLen > r.remaining()) {
+      throw r.error("max_token_length " + maxLen + " must be positive and at most the "
+          + r.remaining() + " bytes left in the file");
     }
     if (vocabSize <= 0) {
       throw r.error("vocabulary size " + vocabSize + " must be positive");
