@@ -119,7 +119,7 @@ public final class TinyModels {
     return out;
   }
 
-  /** F16 bits of a value that is exactly a multiple of 1/256 with magnitude at most 1 (or 0). */
+  /** F16 bits of a float that is exactly representable as a half (the test fails otherwise). */
   public static short half(float f) {
     if (f == 0) {
       return (short) (Float.floatToRawIntBits(f) >>> 16 & 0x8000);
@@ -127,6 +127,13 @@ public final class TinyModels {
     int bits = Float.floatToRawIntBits(f);
     int sign = bits >>> 16 & 0x8000;
     int exp = (bits >>> 23 & 0xff) - 127;
+    if (exp < -14) {
+      double m = Math.abs((double) f) * 0x1p24; // subnormal half: m * 2^-24, m < 1024
+      if (m != Math.rint(m) || m >= 1024) {
+        throw new IllegalArgumentException("not exactly representable as a subnormal half: " + f);
+      }
+      return (short) (sign | (int) m);
+    }
     int mant = bits & 0x7fffff;
     if (exp < -14 || exp > 15 || (mant & 0x1fff) != 0) {
       throw new IllegalArgumentException("not exactly representable in the test's F16 writer: " + f);
