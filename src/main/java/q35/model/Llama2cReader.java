@@ -35,7 +35,12 @@ public final class Llama2cReader {
     }
     LlamaConfig c = new LlamaConfig(dim, hiddenDim, nLayers, nHeads, nKvHeads, Math.abs(vocab), seqLen, shared);
     c.validate(source);
-    long expected = expectedFileSize(c);
+    long expected;
+    try {
+      expected = expectedFileSize(c);
+    } catch (ArithmeticException e) {
+      throw r.error("config " + c + " describes more weights than any file can hold");
+    }
     if (expected != bytes.length) {
       throw r.error("file is " + bytes.length + " bytes but config " + c + " needs exactly " + expected
           + (bytes.length < expected ? " (truncated?)" : " (trailing bytes, or wrong config?)"));
@@ -66,15 +71,18 @@ public final class Llama2cReader {
     return (long) c.seqLen() * c.headSize() / 2;
   }
 
-  /** The exact size in bytes of a checkpoint with this config. */
+  /**
+   * The exact size in bytes of a checkpoint with this config.
+   *
+   * @throws ArithmeticException if the size overflows a long
+   */
   public static long expectedFileSize(LlamaConfig c) {
     long d = c.dim();
-    long floats = c.vocabSize() * d
-        + c.nLayers() * (2 * d + 2 * d * d + 2 * (long) c.kvDim() * d + 3 * d * c.hiddenDim())
-        + d
-        + 2 * freqCisLength(c)
-        + (c.sharedClassifier() ? 0 : c.vocabSize() * d);
-    return HEADER_BYTES + 4 * floats;
+    long perLayer = 2 * d + 2 * d * d + 2 * (long) c.kvDim() * d + 3 * d * c.hiddenDim();
+    long floats = c.vocabSize() * d;
+    floats = Math.addExact(floats, Math.multiplyExact(c.nLayers(), perLayer));
+    floats = Math.addExact(floats, d + 2 * freqCisLength(c) + (c.sharedClassifier() ? 0 : c.vocabSize() * d));
+    return Math.addExact(HEADER_BYTES, Math.multiplyExact(4L, floats));
   }
 
   private static float[][] layers(ByteReader r, int n, long each, String name) throws ModelFormatException {

@@ -49,6 +49,27 @@ class TokenizerTest {
   }
 
   @Example
+  void encodingMatchesRunCOnAssortedPrompts() throws Exception {
+    Tokenizer t = tok512();
+    String text;
+    try (java.io.InputStream in = TokenizerTest.class.getResourceAsStream("/q35/reference/tok512_encode.txt")) {
+      text = new String(java.util.Objects.requireNonNull(in).readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String[] lines = text.split("\n");
+    int pairs = 0;
+    for (int i = 0; i + 1 < lines.length; i += 2) {
+      String prompt = lines[i];
+      int[] expected = java.util.Arrays.stream(lines[i + 1].substring("prompt_ids ".length()).split(" "))
+          .mapToInt(Integer::parseInt).toArray();
+      int[] ids = t.encode(prompt, true, false);
+      assertArrayEquals(expected, ids, prompt);
+      assertEquals(prompt, t.decode(ids), prompt);
+      pairs++;
+    }
+    assertEquals(8, pairs);
+  }
+
+  @Example
   void emptyTextHasNoDummyPrefix() throws Exception {
     assertArrayEquals(new int[] {1}, tok512().encode("", true, false));
     assertArrayEquals(new int[] {}, tok512().encode("", false, false));

@@ -25,24 +25,20 @@ public final class TinyModels {
 
   /** A random model with values k/steps in [-1, 1]; steps = 64 keeps them exact in BF16 too. */
   public static LlamaWeights random(long seed, boolean shared, int steps) throws ModelFormatException {
-    STEPS.set(steps);
     LlamaConfig c = new LlamaConfig(16, 24, 2, 4, 2, 40, 32, shared);
     Random r = new Random(seed);
     int d = c.dim();
     int kv = c.kvDim();
     int h = c.hiddenDim();
     int n = c.nLayers();
-    float[] emb = fill(r, c.vocabSize() * d);
-    return new LlamaWeights(c, emb, layers(r, n, d), layers(r, n, d * d), layers(r, n, kv * d),
-        layers(r, n, kv * d), layers(r, n, d * d), layers(r, n, d), layers(r, n, h * d),
-        layers(r, n, d * h), layers(r, n, h * d), fill(r, d), shared ? emb : fill(r, c.vocabSize() * d),
+    float[] emb = fill(r, c.vocabSize() * d, steps);
+    return new LlamaWeights(c, emb, layers(r, n, d, steps), layers(r, n, d * d, steps), layers(r, n, kv * d, steps),
+        layers(r, n, kv * d, steps), layers(r, n, d * d, steps), layers(r, n, d, steps), layers(r, n, h * d, steps),
+        layers(r, n, d * h, steps), layers(r, n, h * d, steps), fill(r, d, steps), shared ? emb : fill(r, c.vocabSize() * d, steps),
         "tiny");
   }
 
-  private static final ThreadLocal<Integer> STEPS = ThreadLocal.withInitial(() -> 256);
-
-  static float[] fill(Random r, int n) {
-    int steps = STEPS.get();
+  static float[] fill(Random r, int n, int steps) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
       a[i] = (r.nextInt(2 * steps + 1) - steps) / (float) steps;
@@ -50,10 +46,10 @@ public final class TinyModels {
     return a;
   }
 
-  static float[][] layers(Random r, int layers, int n) {
+  static float[][] layers(Random r, int layers, int n, int steps) {
     float[][] a = new float[layers][];
     for (int l = 0; l < layers; l++) {
-      a[l] = fill(r, n);
+      a[l] = fill(r, n, steps);
     }
     return a;
   }
