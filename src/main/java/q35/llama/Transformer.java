@@ -96,6 +96,11 @@ public final class Transformer {
     return c;
   }
 
+  /** The float weights this transformer was built from (norms and embeddings are used directly). */
+  public LlamaWeights weights() {
+    return w;
+  }
+
   /**
    * Runs the token at position {@code pos} (0-based; positions 0..pos-1 must have been run before,
    * they are read from the KV cache) and returns the logits over the vocabulary. The returned

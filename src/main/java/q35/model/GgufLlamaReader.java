@@ -49,6 +49,14 @@ public final class GgufLlamaReader {
     boolean shared = !g.tensors().containsKey("output.weight");
     LlamaConfig c = new LlamaConfig(dim, hidden, layers, heads, kvHeads, vocab, seqLen, shared, theta, eps);
     c.validate(src);
+    if (g.intValue("llama.rope.dimension_count", c.headSize()) != c.headSize()) {
+      throw new ModelFormatException(src + ": llama.rope.dimension_count differs from the head size "
+          + c.headSize() + " (partial RoPE is not supported)");
+    }
+    Object scaling = g.get("llama.rope.scaling.type");
+    if (scaling != null && !"none".equals(scaling)) {
+      throw new ModelFormatException(src + ": llama.rope.scaling.type " + scaling + " is not supported");
+    }
     int kv = c.kvDim();
     float[] tokenEmbedding = g.floats("token_embd.weight", dim, vocab);
     float[][] rmsAtt = new float[layers][];

@@ -85,6 +85,13 @@ public final class HfLlamaReader {
     int seqLen = Json.intValue(cfg, "max_position_embeddings", 2048, what);
     float eps = Json.floatValue(cfg, "rms_norm_eps", LlamaConfig.DEFAULT_RMS_EPS, what);
     float theta = Json.floatValue(cfg, "rope_theta", LlamaConfig.DEFAULT_ROPE_THETA, what);
+    com.google.gson.JsonElement scaling = cfg.get("rope_scaling");
+    if (scaling != null && !scaling.isJsonNull()) {
+      throw new ModelFormatException(what + ": rope_scaling " + scaling + " is not supported (plain RoPE only)");
+    }
+    if (heads > 0 && dim % heads == 0 && Json.intValue(cfg, "head_dim", dim / heads, what) != dim / heads) {
+      throw new ModelFormatException(what + ": head_dim differs from hidden_size / num_attention_heads");
+    }
     Lookup lookup = new Lookup(files, source);
     boolean tie = Json.boolValue(cfg, "tie_word_embeddings", false, what) || !lookup.has("lm_head.weight");
     LlamaConfig c = new LlamaConfig(dim, hidden, layers, heads, kvHeads, vocab, seqLen, tie, theta, eps);

@@ -8,7 +8,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Where the shared test models live: system property {@code q35.models}, else environment
  * variable {@code Q35_MODELS}, else {@code ../shared/models} relative to the project directory
- * (system property {@code q35.projectDir}, set by surefire; else the working directory).
+ * (system property {@code q35.projectDir}, set by surefire; else the directory holding {@code
+ * target/} this code runs from; else the working directory).
  */
 public final class SharedModels {
   public static final String STORIES_BIN = "stories260K.bin";
@@ -27,8 +28,32 @@ public final class SharedModels {
       return Paths.get(env);
     }
     String project = System.getProperty("q35.projectDir");
-    Path base = project != null && !project.isBlank() ? Paths.get(project) : Paths.get("");
+    Path base = project != null && !project.isBlank() ? Paths.get(project) : projectFromCodeSource();
     return base.toAbsolutePath().resolve("..").resolve("shared").resolve("models").normalize();
+  }
+
+  /**
+   * The project directory when running from {@code target/classes} or {@code target/q35.jar} (as
+   * the {@code ./q35} launcher does), else the working directory.
+   */
+  static Path projectFromCodeSource() {
+    try {
+      java.security.CodeSource cs = SharedModels.class.getProtectionDomain().getCodeSource();
+      if (cs != null) {
+        Path p = Paths.get(cs.getLocation().toURI()).toAbsolutePath();
+        for (Path q = p; q != null; q = q.getParent()) {
+          Path name = q.getFileName();
+          Path parent = q.getParent();
+          if (name != null && name.toString().equals("target") && parent != null) {
+            return parent;
+          }
+        }
+      }
+    } catch (java.net.URISyntaxException | SecurityException | IllegalArgumentException
+        | java.nio.file.FileSystemNotFoundException e) {
+      // fall back to the working directory
+    }
+    return Paths.get("");
   }
 
   public static Path file(String name) {

@@ -282,6 +282,35 @@ class ReadersTest {
     assertMessage(() -> GgufLlamaReader.read(g, "e.gguf"), "e.gguf", "llama.embedding_length");
   }
 
+  @Test
+  void unsupportedRopeVariantsAreRejectedNotSilentlyMisread() throws Exception {
+    LlamaWeights w = TinyModels.random(7, true);
+    byte[] st = TinyModels.hfSafetensors(w, "F32");
+    String cfg = TinyModels.hfConfig(w.config());
+    String scaled = cfg.replace("}", ",\"rope_scaling\":{\"type\":\"llama3\",\"factor\":8.0}}");
+    assertMessage(() -> HfLlamaReader.fromBytes(scaled, st, "s"), "rope_scaling");
+    String headDim = cfg.replace("}", ",\"head_dim\":8}");
+    assertMessage(() -> HfLlamaReader.fromBytes(headDim, st, "h"), "head_dim");
+    String mistral = cfg.replace("\"llama\"", "\"mistral\"");
+    assertMessage(() -> HfLlamaReader.fromBytes(mistral, st, "m"), "model_type");
+    assertMessage(() -> HfLlamaReader.fromBytes("[1,2]", st, "j"), "JSON object");
+    assertMessage(() -> HfLlamaReader.fromBytes("{\"hidden_size\": ", st, "j"), "invalid JSON");
+
+    Map<String, Object[]> md = new LinkedHashMap<>();
+    md.put("general.architecture", new Object[] {8, "llama"});
+    md.put("llama.rope.dimension_count", new Object[] {4, 2});
+    md.put("llama.context_length", new Object[] {4, 32});
+    md.put("llama.embedding_length", new Object[] {4, 16});
+    md.put("llama.feed_forward_length", new Object[] {4, 24});
+    md.put("llama.block_count", new Object[] {4, 2});
+    md.put("llama.attention.head_count", new Object[] {4, 4});
+    md.put("llama.attention.head_count_kv", new Object[] {4, 2});
+    List<TinyModels.GTensor> ts = new ArrayList<>();
+    ts.add(new TinyModels.GTensor("token_embd.weight", new long[] {16, 40}, 0, w.tokenEmbedding));
+    byte[] g = TinyModels.gguf(md, ts, 32);
+    assertMessage(() -> GgufLlamaReader.read(g, "r.gguf"), "rope.dimension_count");
+  }
+
   interface Action {
     void run() throws Exception;
   }
