@@ -84,7 +84,15 @@ public final class GenerateCommand implements Callable<Integer> {
       return 1;
     }
     long s = seed != 0 ? seed : System.currentTimeMillis() / 1000;
-    Transformer t = new Transformer(m.weights());
+    int seqLen = m.weights().config().seqLen();
+    Transformer t;
+    try {
+      t = new Transformer(m.weights(), q35.llama.FloatLinear.FACTORY,
+          steps > 0 ? Math.min(steps, seqLen) : seqLen);
+    } catch (IllegalArgumentException e) {
+      err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
+      return 1;
+    }
     Sampler sampler = new Sampler(m.weights().config().vocabSize(), temperature, topp, s);
     Tokenizer tok = new Tokenizer(vocab);
     Generator.Result r = Generator.generate(t, tok, sampler, prompt, steps, json ? null : piece -> {

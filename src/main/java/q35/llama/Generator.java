@@ -9,7 +9,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * run.c's generate loop: encode the prompt with BOS, feed prompt tokens, then sample until
- * {@code steps} positions (prompt included) have been run or BOS is produced.
+ * {@code steps} positions (prompt included; 0 or more than the transformer's context means the
+ * whole context) have been run or BOS is produced.
  */
 public final class Generator {
   /**
@@ -30,7 +31,7 @@ public final class Generator {
   public static Result generate(Transformer t, Tokenizer tok, Sampler sampler, String prompt, int steps,
       @Nullable Consumer<byte[]> onPiece) {
     int[] promptTokens = tok.encode(prompt, true, false);
-    int seqLen = t.config().seqLen();
+    int seqLen = t.contextLength();
     if (steps <= 0 || steps > seqLen) {
       steps = seqLen;
     }

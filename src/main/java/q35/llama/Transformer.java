@@ -15,6 +15,7 @@ import q35.model.LlamaWeights;
 public final class Transformer {
   private final LlamaConfig c;
   private final LlamaWeights w;
+  private final int contextLength; // positions the KV cache holds
 
   // linear layers, [layer]
   private final Linear[] wq;
@@ -46,8 +47,27 @@ public final class Transformer {
   }
 
   public Transformer(LlamaWeights weights, LinearFactory factory) {
+    this(weights, factory, weights.config().seqLen());
+  }
+
+  /**
+   * @param contextLength positions to keep in the KV cache, at most the model's seqLen (a GGUF
+   *     file may declare a context far longer than a run needs)
+   * @throws IllegalArgumentException if the context is out of range or its KV cache would not fit
+   *     in half of the JVM's maximum heap
+   */
+  public Transformer(LlamaWeights weights, LinearFactory factory, int contextLength) {
     this.w = weights;
     this.c = weights.config();
+    if (contextLength < 1 || contextLength > c.seqLen()) {
+      throw new IllegalArgumentException("context length " + contextLength + " outside 1.." + c.seqLen());
+    }
+    long kvBytes = 2L * 4 * c.nLayers() * contextLength * c.kvDim();
+    if (kvBytes > Runtime.getRuntime().maxMemory() / 2) {
+      throw new IllegalArgumentException("the KV cache for " + contextLength + " positions needs "
+          + (kvBytes >> 20) + " MiB, more than half the heap; use a shorter context");
+    }
+    this.contextLength = contextLength;
     int dim = c.dim();
     int kvDim = c.kvDim();
     int hidden = c.hiddenDim();
@@ -77,10 +97,10 @@ public final class Transformer {
     q = new float[dim];
     k = new float[kvDim];
     v = new float[kvDim];
-    att = new float[c.seqLen()];
+    att = new float[contextLength];
     logits = new float[c.vocabSize()];
-    keyCache = new float[layers][c.seqLen() * kvDim];
-    valueCache = new float[layers][c.seqLen() * kvDim];
+    keyCache = new float[layers][contextLength * kvDim];
+    valueCache = new float[layers][contextLength * kvDim];
   }
 
   private static Linear make(LinearFactory f, String name, int layer, float[] weights, int n, int k) {
@@ -94,6 +114,11 @@ public final class Transformer {
 
   public LlamaConfig config() {
     return c;
+  }
+
+  /** Positions the KV cache holds: forward accepts pos in 0..contextLength()-1. */
+  public int contextLength() {
+    return contextLength;
   }
 
   /** The float weights this transformer was built from (norms and embeddings are used directly). */
@@ -110,8 +135,8 @@ public final class Transformer {
     if (token < 0 || token >= c.vocabSize()) {
       throw new IllegalArgumentException("token " + token + " outside 0.." + (c.vocabSize() - 1));
     }
-    if (pos < 0 || pos >= c.seqLen()) {
-      throw new IllegalArgumentException("position " + pos + " outside 0.." + (c.seqLen() - 1));
+    if (pos < 0 || pos >= contextLength) {
+      throw new IllegalArgumentException("position " + pos + " outside 0.." + (contextLength - 1));
     }
     int dim = c.dim();
     int kvDim = c.kvDim();

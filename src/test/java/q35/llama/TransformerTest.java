@@ -120,6 +120,21 @@ class TransformerTest {
     assertThrows(IllegalArgumentException.class, () -> t.forward(0, 32));
   }
 
+  @Test
+  void shorterContextGivesTheSameLogitsAndBoundsPositions() throws Exception {
+    LlamaWeights w = TinyModels.random(25, false);
+    Transformer full = new Transformer(w);
+    Transformer shortCtx = new Transformer(w, FloatLinear.FACTORY, 5);
+    assertEquals(5, shortCtx.contextLength());
+    int[] tokens = {1, 7, 3, 9, 2};
+    for (int pos = 0; pos < tokens.length; pos++) {
+      assertArrayEquals(full.forward(tokens[pos], pos), shortCtx.forward(tokens[pos], pos));
+    }
+    assertThrows(IllegalArgumentException.class, () -> shortCtx.forward(1, 5));
+    assertThrows(IllegalArgumentException.class, () -> new Transformer(w, FloatLinear.FACTORY, 33));
+    assertThrows(IllegalArgumentException.class, () -> new Transformer(w, FloatLinear.FACTORY, 0));
+  }
+
   private static double[] toDouble(float[] f) {
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {
