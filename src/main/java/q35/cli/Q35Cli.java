@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       ConformanceCommand.class,
+      GenerateCommand.class,
     })
 public final class Q35Cli implements Runnable {
 

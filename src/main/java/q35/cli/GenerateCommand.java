@@ -1,0 +1,135 @@
+package q35.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import q35.llama.Generator;
+import q35.llama.Sampler;
+import q35.llama.Tokenizer;
+import q35.llama.Transformer;
+import q35.model.Llama2cTokenizerReader;
+import q35.model.LoadedModel;
+import q35.model.ModelLoader;
+import q35.model.SharedModels;
+import q35.model.Vocabulary;
+
+/** {@code q35 generate}: text generation with the float reference transformer, like llama2.c's run. */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = "Generate text with the float reference Llama transformer (llama2.c run.c semantics).")
+public final class GenerateCommand implements Callable<Integer> {
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "Model: llama2.c .bin, .gguf, or a Hugging Face directory (config.json + safetensors)."
+          + " Default: stories260K.bin from the shared models directory.")
+  @Nullable Path model;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE",
+      description = "llama2.c tokenizer .bin. Default: the model's embedded vocabulary, else tok512.bin"
+          + " from the shared models directory.")
+  @Nullable Path tokenizer;
+
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt (default: empty).")
+  String prompt = "";
+
+  @Option(names = "--steps", paramLabel = "N", description = "Positions to run, prompt included; 0 = seq_len (default: ${DEFAULT-VALUE}).")
+  int steps = 256;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+  float temperature = 1.0f;
+
+  @Option(names = "--topp", paramLabel = "P", description = "Top-p nucleus; <=0 or >=1 disables (default: ${DEFAULT-VALUE}).")
+  float topp = 0.9f;
+
+  @Option(names = "--seed", paramLabel = "S", description = "RNG seed; 0 = time-based, as run.c (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
+
+  @Option(names = "--json", description = "Print {\"ids\": [...], \"text\": \"...\"} instead of streaming text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    if (!(temperature >= 0) || Float.isInfinite(temperature) || Float.isNaN(topp) || steps < 0) {
+      err.println("generate: --temperature must be >= 0, --topp a number, --steps >= 0");
+      return 2;
+    }
+    Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
+    LoadedModel m;
+    try {
+      m = ModelLoader.load(modelPath);
+    } catch (java.nio.file.NoSuchFileException e) {
+      err.println("generate: no such model " + modelPath
+          + (model == null ? " (" + SharedModels.howToGet(SharedModels.STORIES_BIN) + ")" : ""));
+      return 1;
+    } catch (IOException e) {
+      err.println("generate: " + e.getMessage());
+      return 1;
+    }
+    Vocabulary vocab;
+    try {
+      vocab = vocabulary(m);
+    } catch (IOException e) {
+      err.println("generate: tokenizer: " + e.getMessage());
+      return 1;
+    }
+    long s = seed != 0 ? seed : System.currentTimeMillis() / 1000;
+    int seqLen = m.weights().config().seqLen();
+    Transformer t;
+    try {
+      t = new Transformer(m.weights(), q35.llama.FloatLinear.FACTORY,
+          steps > 0 ? Math.min(steps, seqLen) : seqLen);
+    } catch (IllegalArgumentException e) {
+      err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
+      return 1;
+    }
+    Sampler sampler = new Sampler(m.weights().config().vocabSize(), temperature, topp, s);
+    Tokenizer tok = new Tokenizer(vocab);
+    Generator.Result r = Generator.generate(t, tok, sampler, prompt, steps, json ? null : piece -> {
+      out.write(piece, 0, piece.length);
+      out.flush();
+    });
+    if (json) {
+      JsonObject o = new JsonObject();
+      JsonArray ids = new JsonArray();
+      for (int id : r.ids()) {
+        ids.add(id);
+      }
+      o.add("ids", ids);
+      o.addProperty("text", r.text());
+      out.write((new com.google.gson.GsonBuilder().disableHtmlEscaping().create().toJson(o) + "\n").getBytes(StandardCharsets.UTF_8));
+    } else {
+      out.println();
+    }
+    out.flush();
+    err.printf(Locale.ROOT, "achieved tok/s: %.1f (%d tokens sampled)%n", r.tokensPerSecond(), r.sampled());
+    return 0;
+  }
+
+  private Vocabulary vocabulary(LoadedModel m) throws IOException {
+    int n = m.weights().config().vocabSize();
+    if (tokenizer != null) {
+      return Llama2cTokenizerReader.read(tokenizer, n);
+    }
+    Vocabulary embedded = m.vocabulary();
+    if (embedded != null) {
+      return embedded;
+    }
+    Path def = SharedModels.file(SharedModels.TOK512);
+    if (!java.nio.file.Files.isRegularFile(def)) {
+      throw new IOException("the model has no embedded vocabulary; pass --tokenizer FILE ("
+          + SharedModels.howToGet(SharedModels.TOK512) + ")");
+    }
+    return Llama2cTokenizerReader.read(def, n);
+  }
+}

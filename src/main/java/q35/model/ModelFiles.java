@@ -1,0 +1,22 @@
+package q35.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads whole files, refusing ones a single Java byte array cannot hold. */
+final class ModelFiles {
+  private ModelFiles() {}
+
+  static byte[] readAll(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "not a regular file");
+    }
+    long size = Files.size(file);
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new ModelFormatException(file + ": " + size + " bytes is larger than this reader supports (2 GiB)");
+    }
+    return Files.readAllBytes(file);
+  }
+}
