@@ -154,7 +154,8 @@ public final class Transformer {
       wk[l].apply(xb, k);
       wv[l].apply(xb, v);
 
-      // RoPE: rotate each pair (2i, 2i+1) of every q and k head by pos * theta^(-2i/headSize)
+      // RoPE: rotate each pair (i, i+1) of every q and k head by the angle
+      // pos * theta^(-d/headSize), d = i mod headSize (the pair's even index inside its head)
       for (int i = 0; i < dim; i += 2) {
         int headDim = i % headSize;
         float freq = 1.0f / (float) Math.pow(c.ropeTheta(), headDim / (float) headSize);
