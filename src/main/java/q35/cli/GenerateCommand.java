@@ -56,6 +56,12 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"ids\": [...], \"text\": \"...\"} instead of streaming text.")
   boolean json;
 
+  /** The model's own linear layers (a .q35 container's), else the float reference. */
+  static q35.llama.LinearFactory linears(LoadedModel m) {
+    q35.llama.LinearFactory f = m.linears();
+    return f != null ? f : q35.llama.FloatLinear.FACTORY;
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintStream out = System.out;
@@ -78,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     Vocabulary vocab;
     try {
-      vocab = vocabulary(m);
+      vocab = vocabulary(m, tokenizer);
     } catch (IOException e) {
       err.println("generate: tokenizer: " + e.getMessage());
       return 1;
@@ -87,7 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
     int seqLen = m.weights().config().seqLen();
     Transformer t;
     try {
-      t = new Transformer(m.weights(), q35.llama.FloatLinear.FACTORY,
+      t = new Transformer(m.weights(), linears(m),
           steps > 0 ? Math.min(steps, seqLen) : seqLen);
     } catch (IllegalArgumentException e) {
       err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
@@ -116,7 +122,8 @@ public final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Vocabulary vocabulary(LoadedModel m) throws IOException {
+  /** The --tokenizer file, else the model's embedded vocabulary, else the shared tok512.bin. */
+  static Vocabulary vocabulary(LoadedModel m, @Nullable Path tokenizer) throws IOException {
     int n = m.weights().config().vocabSize();
     if (tokenizer != null) {
       return Llama2cTokenizerReader.read(tokenizer, n);

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ConformanceCommand.class,
       GenerateCommand.class,
+      QuantizeCommand.class,
+      EvalCommand.class,
     })
 public final class Q35Cli implements Runnable {
 
@@ -23,6 +25,10 @@ public final class Q35Cli implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  static {
+    q35.container.Q35ModelFormat.register();
   }
 
   /** Runs the CLI and exits with the command's status. */

@@ -158,6 +158,13 @@ class BadInputTest {
     q35e[7] = (byte) (1 << 7); // row 1, code 1 bit 0: 3-bit half of pair 1, position 3
     assertMessage("PADDING: row 1 position 3 lies beyond k = 3 but holds 2",
         () -> QuantMatrix.unpackRow(Q, q35e, 1, 3, new int[3]));
+    byte[] q35f = new byte[7];
+    q35f[2] = (byte) (1 << 6); // code 2 bit 0 -> 3-bit half of pair 2, position 5, beyond k = 5
+    assertMessage("PADDING: row 0 position 5 lies beyond k = 5 but holds 2",
+        () -> QuantMatrix.unpackRow(Q, q35f, 0, 5, new int[5]));
+    byte[] int4f = {0, 0, 0x20};
+    assertMessage("PADDING: row 0 position 5 lies beyond k = 5 but holds 2",
+        () -> QuantMatrix.unpackRow(I4, int4f, 0, 5, new int[5]));
     byte[] int4 = {0, 0x10};
     assertMessage("PADDING: row 0 position 3 lies beyond k = 3 but holds 1",
         () -> QuantMatrix.unpackRow(I4, int4, 0, 3, new int[3]));

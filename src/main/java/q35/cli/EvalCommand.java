@@ -1,0 +1,173 @@
+package q35.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import q35.eval.AccuracyEval;
+import q35.eval.AccuracyEval.Reference;
+import q35.eval.AccuracyEval.Row;
+import q35.llama.Tokenizer;
+import q35.model.LoadedModel;
+import q35.model.ModelLoader;
+import q35.model.SharedModels;
+import q35.quant.WeightFormat;
+
+/** {@code q35 eval}: the accuracy table of quantized formats against the float model. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Compare quantized formats with the float model on a text: bits per weight, mean"
+        + " and p99 KL divergence, top-1 agreement, perplexity ratio.")
+final class EvalCommand implements Callable<Integer> {
+
+  static final String DEFAULT_FORMATS =
+      "q35,q35-g128,q35-g64,q35-g32,int4,int4-g64,int4-g32,q8,q35-g32+cls";
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "Float model (default: stories260K.bin from the shared models).")
+  @Nullable Path model;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer.")
+  @Nullable Path tokenizer;
+
+  @Option(names = "--text", paramLabel = "FILE", description = "Evaluation text, stories separated"
+      + " by blank lines (default: ../shared/eval/stories260K-sampled-64.txt).")
+  @Nullable Path text;
+
+  @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
+      description = "Comma-separated formats; '+cls' also quantizes the classifier"
+          + " (default: ${DEFAULT-VALUE}).")
+  String formats = DEFAULT_FORMATS;
+
+  @Option(names = "--stories", paramLabel = "N", description = "Use only the first N stories.")
+  int stories = 0;
+
+  @Option(names = "--json", description = "Print the table as JSON instead of Markdown.")
+  boolean json;
+
+  @Option(names = "--report-dir", paramLabel = "DIR",
+      description = "Also write accuracy.md and accuracy.json there (atomically).")
+  @Nullable Path reportDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
+    Path textPath = text != null ? text
+        : SharedModels.dir().resolve("..").resolve("eval").resolve("stories260K-sampled-64.txt")
+            .normalize();
+    List<WeightFormat> fmts = new ArrayList<>();
+    List<Boolean> cls = new ArrayList<>();
+    try {
+      for (String f : formats.split(",")) {
+        String name = f.trim();
+        boolean withCls = name.endsWith("+cls");
+        fmts.add(WeightFormat.parse(withCls ? name.substring(0, name.length() - 4) : name));
+        cls.add(withCls);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("eval: " + e.getMessage());
+      return 2;
+    }
+    LoadedModel m;
+    Tokenizer tok;
+    String body;
+    try {
+      m = ModelLoader.load(modelPath);
+      tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
+      body = Files.readString(textPath, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      System.err.println("eval: " + e.getMessage());
+      return 1;
+    }
+    List<int[]> seqs = AccuracyEval.tokenizeStories(body, tok);
+    if (stories > 0 && stories < seqs.size()) {
+      seqs = seqs.subList(0, stories);
+    }
+    int tokens = seqs.stream().mapToInt(s -> s.length).sum();
+    System.err.printf("eval: %d stories, %d tokens (with BOS) from %s%n", seqs.size(), tokens,
+        textPath);
+    long t0 = System.nanoTime();
+    Reference ref = AccuracyEval.reference(m.weights(), seqs,
+        new ProgressBar("float reference", seqs.size()));
+    double refSeconds = (System.nanoTime() - t0) / 1e9;
+    List<Row> rows = new ArrayList<>();
+    List<Double> seconds = new ArrayList<>();
+    for (int i = 0; i < fmts.size(); i++) {
+      long s0 = System.nanoTime();
+      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, fmts.get(i), cls.get(i),
+          new ProgressBar(AccuracyEval.label(fmts.get(i), cls.get(i)), seqs.size())));
+      seconds.add((System.nanoTime() - s0) / 1e9);
+    }
+    String md = markdown(modelPath, textPath, seqs.size(), tokens, ref, refSeconds, rows, seconds);
+    String js = json(modelPath, textPath, seqs.size(), tokens, ref, rows);
+    System.out.print(json ? js : md);
+    Path dir = reportDir;
+    if (dir != null) {
+      Files.createDirectories(dir);
+      Reports.writeAtomically(dir.resolve("accuracy.md"), md);
+      Reports.writeAtomically(dir.resolve("accuracy.json"), js);
+    }
+    return 0;
+  }
+
+  static String markdown(Path model, Path text, int stories, int tokens, Reference ref,
+      double refSeconds, List<Row> rows, List<Double> seconds) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Accuracy of quantized formats\n\n");
+    sb.append(String.format(Locale.ROOT, "Model `%s`, text `%s`: %d stories, %d tokens with BOS,"
+        + " %d scored positions. Float perplexity %.4f.%n%n", model.getFileName(),
+        text.getFileName(), stories, tokens, ref.nextTokens().length, ref.perplexity()));
+    sb.append("Produced by `./q35 eval --report-dir verification-reports`. Every linear layer"
+        + " (wq, wk, wv, wo, w1, w2, w3) is quantized; the classifier only in `+cls` rows."
+        + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
+        + " column is the same format on a 4096 x 4096 matrix.\n\n");
+    sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"
+        + " | perplexity | perplexity ratio | seconds |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.5f | %.5f | %.4f | %.4f |"
+          + " %.4f | %.1f |%n", r.format(), r.bitsPerWeight(), r.bitsPerWeightAt4096(),
+          r.meanKl(), r.p99Kl(), r.top1Agreement(), r.perplexity(), r.perplexityRatio(),
+          seconds.get(i)));
+    }
+    sb.append(String.format(Locale.ROOT, "%nFloat reference pass: %.1f s.%n", refSeconds));
+    return sb.toString();
+  }
+
+  static String json(Path model, Path text, int stories, int tokens, Reference ref,
+      List<Row> rows) {
+    JsonObject o = new JsonObject();
+    o.addProperty("model", String.valueOf(model.getFileName()));
+    o.addProperty("text", String.valueOf(text.getFileName()));
+    o.addProperty("stories", stories);
+    o.addProperty("tokens", tokens);
+    o.addProperty("scoredPositions", ref.nextTokens().length);
+    o.addProperty("floatPerplexity", ref.perplexity());
+    JsonArray a = new JsonArray();
+    for (Row r : rows) {
+      JsonObject j = new JsonObject();
+      j.addProperty("format", r.format());
+      j.addProperty("bitsPerWeight", r.bitsPerWeight());
+      j.addProperty("bitsPerWeightAt4096", r.bitsPerWeightAt4096());
+      j.addProperty("meanKl", r.meanKl());
+      j.addProperty("p99Kl", r.p99Kl());
+      j.addProperty("top1Agreement", r.top1Agreement());
+      j.addProperty("perplexity", r.perplexity());
+      j.addProperty("perplexityRatio", r.perplexityRatio());
+      a.add(j);
+    }
+    o.add("rows", a);
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
+  }
+}

@@ -1,0 +1,87 @@
+package q35.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import q35.container.Q35Container;
+import q35.model.LlamaConfig;
+import q35.model.LoadedModel;
+import q35.model.ModelLoader;
+import q35.model.Vocabulary;
+import q35.quant.WeightFormat;
+
+/** {@code q35 quantize}: a float model in, a {@code .q35} container out. */
+@Command(
+    name = "quantize",
+    mixinStandardHelpOptions = true,
+    description = "Quantize a model (.bin, .gguf, HF dir) into a .q35 container, tensor by tensor,"
+        + " written atomically.")
+final class QuantizeCommand implements Callable<Integer> {
+
+  @Option(names = "--in", required = true, paramLabel = "MODEL", description = "Float model.")
+  @Nullable Path in;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.q35", description = "Output.")
+  @Nullable Path out;
+
+  @Option(names = "--format", defaultValue = "q35-g32", paramLabel = "FMT",
+      description = "q35 | q35-g<G> | int4 | int4-g<G> | q8 | q8-g<G> | f32"
+          + " (default: ${DEFAULT-VALUE}).")
+  String format = "q35-g32";
+
+  @Option(names = "--tokenizer", paramLabel = "FILE",
+      description = "llama2.c tokenizer to embed (default: the model's own, else tok512.bin from"
+          + " the shared models when the vocabulary has 512 tokens).")
+  @Nullable Path tokenizer;
+
+  @Option(names = "--quantize-classifier",
+      description = "Also quantize the classifier (by default it stays float).")
+  boolean quantizeClassifier;
+
+  @Override
+  public Integer call() throws Exception {
+    Path in = this.in;
+    Path out = this.out;
+    if (in == null || out == null) {
+      throw new IllegalStateException("picocli enforces required options");
+    }
+    WeightFormat wf;
+    try {
+      wf = WeightFormat.parse(format);
+    } catch (IllegalArgumentException e) {
+      System.err.println("quantize: " + e.getMessage());
+      return 2;
+    }
+    if (!String.valueOf(out.getFileName()).endsWith(".q35")) {
+      System.err.println("quantize: --out must end in .q35");
+      return 2;
+    }
+    long start = System.nanoTime();
+    LoadedModel m;
+    Vocabulary vocab;
+    try {
+      m = ModelLoader.load(in);
+      vocab = GenerateCommand.vocabulary(m, tokenizer);
+    } catch (java.io.IOException e) {
+      System.err.println("quantize: " + e.getMessage());
+      return 1;
+    }
+    LlamaConfig c = m.weights().config();
+    int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
+        + 1;
+    ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
+    try {
+      Q35Container.write(out, m.weights(), vocab, wf, quantizeClassifier,
+          String.valueOf(in.getFileName()), bar);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      System.err.println();
+      System.err.println("quantize: " + e.getMessage() + " (nothing was written to " + out + ")");
+      return 1;
+    }
+    System.err.printf("quantize: wrote %s (%s, %d bytes) in %.1f s%n", out, wf,
+        java.nio.file.Files.size(out), (System.nanoTime() - start) / 1e9);
+    return 0;
+  }
+}

@@ -1,0 +1,180 @@
+package q35.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntConsumer;
+import q35.llama.Linear;
+import q35.llama.LinearFactory;
+import q35.llama.Tokenizer;
+import q35.llama.Transformer;
+import q35.model.LlamaWeights;
+import q35.quant.QuantizedLinear;
+import q35.quant.WeightFormat;
+
+/**
+ * Compares quantized variants of a model with its float reference on the same token sequences
+ * (teacher forcing): KL divergence of the next-token distributions, top-1 agreement, and the
+ * perplexity ratio on the actual next tokens.
+ */
+public final class AccuracyEval {
+
+  /** One row of the accuracy table. */
+  public record Row(String format, double bitsPerWeight, double bitsPerWeightAt4096,
+      double meanKl, double p99Kl, double top1Agreement, double perplexity,
+      double perplexityRatio, int positions) {}
+
+  /** The float reference's next-token log-probabilities at every scored position. */
+  public record Reference(float[][] logProbs, int[] nextTokens, double perplexity) {}
+
+  private AccuracyEval() {}
+
+  /** Splits a text into stories at blank lines and tokenizes each with a BOS. */
+  public static List<int[]> tokenizeStories(String text, Tokenizer tokenizer) {
+    List<int[]> out = new ArrayList<>();
+    for (String story : text.replace("\r\n", "\n").split("\n\\s*\n")) {
+      String s = story.strip();
+      if (!s.isEmpty()) {
+        out.add(tokenizer.encode(s, true, false));
+      }
+    }
+    return out;
+  }
+
+  /** Runs the float model over every sequence and keeps its log-probabilities. */
+  public static Reference reference(LlamaWeights w, List<int[]> sequences, IntConsumer progress) {
+    List<float[]> lp = new ArrayList<>();
+    List<Integer> next = new ArrayList<>();
+    double nll = 0;
+    int done = 0;
+    // One transformer serves every sequence: position 0 restarts its KV cache.
+    Transformer t = new Transformer(w, q35.llama.FloatLinear.FACTORY, contextFor(w, sequences));
+    for (int[] seq : sequences) {
+      for (int pos = 0; pos + 1 < seq.length && pos < t.contextLength(); pos++) {
+        float[] logProbs = logSoftmax(t.forward(seq[pos], pos));
+        lp.add(logProbs);
+        next.add(seq[pos + 1]);
+        nll -= logProbs[seq[pos + 1]];
+      }
+      progress.accept(++done);
+    }
+    int[] nextTokens = next.stream().mapToInt(Integer::intValue).toArray();
+    return new Reference(lp.toArray(new float[0][]), nextTokens,
+        Math.exp(nll / nextTokens.length));
+  }
+
+  static int contextFor(LlamaWeights w, List<int[]> sequences) {
+    int longest = 1;
+    for (int[] s : sequences) {
+      longest = Math.max(longest, s.length);
+    }
+    return Math.min(w.config().seqLen(), longest);
+  }
+
+  /** Evaluates one format against the reference. */
+  public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref,
+      WeightFormat format, boolean quantizeClassifier, IntConsumer progress) {
+    LinearFactory factory = QuantizedLinear.factory(format, quantizeClassifier);
+    BitsCounter bits = new BitsCounter(factory);
+    double[] kl = new double[ref.nextTokens().length];
+    int agree = 0;
+    double nll = 0;
+    int p = 0;
+    int done = 0;
+    Transformer t = new Transformer(w, bits, contextFor(w, sequences));
+    for (int[] seq : sequences) {
+      for (int pos = 0; pos + 1 < seq.length && pos < t.contextLength(); pos++) {
+        float[] logProbs = logSoftmax(t.forward(seq[pos], pos));
+        float[] refLp = ref.logProbs()[p];
+        kl[p] = klDivergence(refLp, logProbs);
+        if (argmax(refLp) == argmax(logProbs)) {
+          agree++;
+        }
+        nll -= logProbs[ref.nextTokens()[p]];
+        p++;
+      }
+      progress.accept(++done);
+    }
+    double ppl = Math.exp(nll / p);
+    double[] sorted = Arrays.copyOf(kl, p);
+    Arrays.sort(sorted);
+    double mean = Arrays.stream(sorted).sum() / p;
+    double p99 = sorted[Math.max(0, (int) Math.ceil(0.99 * p) - 1)];
+    return new Row(label(format, quantizeClassifier), bits.bitsPerWeight(),
+        format.bitsPerWeight(4096, 4096), mean, p99, (double) agree / p, ppl,
+        ppl / ref.perplexity(), p);
+  }
+
+  /** The row label of a format: its name, with +cls when the classifier is quantized too. */
+  public static String label(WeightFormat f, boolean cls) {
+    return f + (cls ? "+cls" : "");
+  }
+
+  /** KL(P || Q) in nats from two log-probability vectors, summed in double. */
+  public static double klDivergence(float[] logP, float[] logQ) {
+    double s = 0;
+    for (int i = 0; i < logP.length; i++) {
+      double lp = logP[i];
+      if (lp > Double.NEGATIVE_INFINITY) {
+        s += Math.exp(lp) * (lp - logQ[i]);
+      }
+    }
+    return Math.max(0.0, s);
+  }
+
+  /** log softmax in double, stored as float. */
+  public static float[] logSoftmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    double log = max + Math.log(sum);
+    float[] out = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = (float) (logits[i] - log);
+    }
+    return out;
+  }
+
+  static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Wraps a factory and counts the stored bits of every quantized matrix it makes, scales and
+   * offsets included.
+   */
+  static final class BitsCounter implements LinearFactory {
+    final LinearFactory inner;
+    double bits;
+    long weights;
+
+    BitsCounter(LinearFactory inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Linear create(String name, int layer, float[] w, int outputs, int inputs) {
+      Linear l = inner.create(name, layer, w, outputs, inputs);
+      if (l instanceof QuantizedLinear q) {
+        bits += q.matrix().bitsPerWeight() * outputs * inputs;
+        weights += (long) outputs * inputs;
+      }
+      return l;
+    }
+
+    double bitsPerWeight() {
+      return weights == 0 ? 32.0 : bits / weights;
+    }
+  }
+}

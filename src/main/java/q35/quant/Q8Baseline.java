@@ -1,0 +1,54 @@
+package q35.quant;
+
+import q35.kernel.Rounding;
+import q35.kernel.WeightQuant;
+
+/**
+ * The 8-bit comparison format (spec/container.md section 3): the same grouping and evaluation
+ * order as q35 on a 256-level lattice. Not part of the verified kernel.
+ */
+final class Q8Baseline {
+
+  /** Largest inner length whose int32 accumulator cannot overflow: floor((2^31-1) / (127*128)). */
+  static final int MAX_K = 132104;
+
+  private Q8Baseline() {}
+
+  static QuantizedMatrix quantize(float[] w, int rows, int cols, int g) {
+    WeightQuant.checkShape(rows, cols, g);
+    if (cols > MAX_K) {
+      throw new IllegalArgumentException("K_TOO_LARGE: q8 accepts at most " + MAX_K + " inputs");
+    }
+    WeightQuant.checkLength("weights", w.length, (long) rows * cols);
+    Rounding.requireFinite(w, 0, w.length, "weight");
+    int groups = WeightQuant.groupCount(cols, g);
+    byte[] q = new byte[rows * cols];
+    float[] s = new float[rows * groups];
+    float[] m = new float[rows * groups];
+    for (int j = 0; j < rows; j++) {
+      for (int gi = 0; gi < groups; gi++) {
+        int start = j * cols + gi * g;
+        int end = j * cols + Math.min(cols, gi * g + g);
+        float lo = w[start];
+        float hi = lo;
+        for (int i = start + 1; i < end; i++) {
+          lo = Math.min(lo, w[i]);
+          hi = Math.max(hi, w[i]);
+        }
+        float scale = (float) (((double) hi - (double) lo) / 255.0);
+        float offset = (float) ((double) lo + 128.0 * (double) scale);
+        s[j * groups + gi] = scale;
+        m[j * groups + gi] = offset;
+        for (int i = start; i < end; i++) {
+          if (scale == 0.0f) {
+            q[i] = 0;
+          } else {
+            double t = ((double) w[i] - (double) offset) / (double) scale;
+            q[i] = (byte) Rounding.roundHalfEven(Rounding.clamp(t, -128.0, 127.0));
+          }
+        }
+      }
+    }
+    return new QuantizedMatrix(WeightFormat.Kind.Q8, rows, cols, g, q, s, m);
+  }
+}

@@ -1,0 +1,100 @@
+package q35.quant;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A weight format as named on the command line: {@code f32}, {@code q35}, {@code q35-g<G>},
+ * {@code int4}, {@code int4-g<G>}, {@code q8}, {@code q8-g<G>}. Without {@code -g<G>} the group
+ * is the whole row (the original design's per-column scheme).
+ */
+public record WeightFormat(Kind kind, int groupSize) {
+
+  /** The lattice of a format. */
+  public enum Kind {
+    F32("f32"),
+    Q35("q35"),
+    INT4("int4"),
+    Q8("q8");
+
+    final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    /** The name used in the container and on the command line. */
+    public String id() {
+      return id;
+    }
+  }
+
+  /** Group size meaning "one group per row". */
+  public static final int PER_ROW = 0;
+
+  private static final Pattern NAME = Pattern.compile("(f32|q35|int4|q8)(?:-g([0-9]{1,9}))?");
+
+  /** Parses a format name; throws IllegalArgumentException naming the accepted forms. */
+  public static WeightFormat parse(String name) {
+    Matcher m = NAME.matcher(name.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("unknown weight format '" + name
+          + "' (use f32, q35, q35-g<G>, int4, int4-g<G>, q8 or q8-g<G>)");
+    }
+    String id = String.valueOf(m.group(1));
+    Kind kind = switch (id) {
+      case "f32" -> Kind.F32;
+      case "q35" -> Kind.Q35;
+      case "int4" -> Kind.INT4;
+      default -> Kind.Q8;
+    };
+    String g = m.group(2);
+    if (g == null) {
+      return new WeightFormat(kind, PER_ROW);
+    }
+    if (kind == Kind.F32) {
+      throw new IllegalArgumentException("f32 takes no group size: '" + name + "'");
+    }
+    int size = Integer.parseInt(g);
+    if (size < 2 || size % 2 != 0) {
+      throw new IllegalArgumentException(
+          "group size in '" + name + "' must be an even number >= 2");
+    }
+    return new WeightFormat(kind, size);
+  }
+
+  /**
+   * The group size for a matrix with {@code cols} inputs: the format's, or the whole row when the
+   * row is not longer than one group.
+   */
+  public int groupFor(int cols) {
+    return groupSize == PER_ROW ? cols : Math.min(groupSize, cols);
+  }
+
+  /** Bytes of one packed row of {@code cols} inputs. */
+  public long rowBytes(int cols) {
+    return switch (kind) {
+      case F32 -> 4L * cols;
+      case Q35 -> 7L * ((cols + 15) / 16);
+      case INT4 -> (cols + 1) / 2;
+      case Q8 -> cols;
+    };
+  }
+
+  /** Bits stored per weight of a rows x cols matrix, scales and offsets included. */
+  public double bitsPerWeight(int rows, int cols) {
+    if (kind == Kind.F32) {
+      return 32.0;
+    }
+    int g = groupFor(cols);
+    long groups = (cols + g - 1) / g;
+    long bytes = rows * rowBytes(cols) + 8L * rows * groups;
+    return 8.0 * bytes / ((double) rows * cols);
+  }
+
+  @Override
+  public String toString() {
+    return kind.id + (groupSize == PER_ROW ? "" : "-g" + groupSize);
+  }
+}
