@@ -1,7 +1,7 @@
 package q35.kernel;
 
 /** The error bounds of spec/error-bounds.md, evaluated in double from the data of a test case. */
-final class Bounds {
+public final class Bounds {
 
   /** Unit roundoff of binary32, 2^-24. */
   static final double U = 0x1p-24;
@@ -19,6 +19,43 @@ final class Bounds {
   /** Theorem 4: bound on |x - scale * code| for one activation of a vector with max|x| amax. */
   static double activation(float scale, double amax) {
     return 0.5 * scale + U * amax + 64 * ETA;
+  }
+
+  /**
+   * Theorem 6 plus the plain float reference's own rounding: a bound on |y^ - y_f| for row
+   * {@code j} of a quantized layer. {@code lattice} holds row j's lattice values (k of them),
+   * {@code threeBitOdd} marks the q35 format, and {@code latticeHalfStep} is the worst lattice
+   * rounding in units of s at a 4-bit position (1/2; the q8 baseline passes 1/2 as well).
+   */
+  public static double theorem6(float[] w, int k, int g, int j, int[] lattice, float[] s,
+      float[] m, boolean threeBitOdd, float[] x, byte[] xq, float xScale) {
+    int groups = (k + g - 1) / g;
+    double amax = 0;
+    for (int i = 0; i < k; i++) {
+      amax = Math.max(amax, Math.abs(x[i]));
+    }
+    double ex = activation(xScale, amax);
+    double absProducts = 0;
+    double quantError = 0;
+    double exactQuantized = 0;
+    for (int i = 0; i < k; i++) {
+      float wi = w[j * k + i];
+      absProducts += Math.abs((double) wi * x[i]);
+      int p = j * groups + i / g;
+      float lo = wi;
+      float hi = wi;
+      for (int t = (i / g) * g; t < Math.min(k, (i / g) * g + g); t++) {
+        lo = Math.min(lo, w[j * k + t]);
+        hi = Math.max(hi, w[j * k + t]);
+      }
+      double ew = weight(lo, hi, s[p], threeBitOdd && i % 2 == 1);
+      double lat = (double) s[p] * lattice[i] + m[p];
+      quantError += Math.abs(x[i]) * ew + Math.abs(lat) * ex;
+      exactQuantized += Math.abs((double) s[p] * lattice[i] * xScale * xq[i])
+          + Math.abs((double) m[p] * xScale * xq[i]);
+    }
+    return quantError + gamma(groups + 4) * exactQuantized * 1.0001
+        + gamma(k + 1) * absProducts + (2 * groups + 4) * ETA;
   }
 
   /** gamma_n = n u / (1 - n u), the classic bound for n successive roundings. */

@@ -76,45 +76,20 @@ class MatvecProperties {
     float[] s = new float[n * groups];
     float[] m = new float[n * groups];
     QuantMatrix.quantize(c.format(), c.w(), n, k, g, packed, s, m);
-    float[] deq = new float[n * k];
-    QuantMatrix.dequantize(c.format(), packed, s, m, n, k, g, deq);
     byte[] xq = new byte[k];
     float xScale = Activations.quantize(c.x(), 0, k, xq, 0);
     float[] out = new float[n];
     QuantMatrix.matvec(c.format(), packed, s, m, n, k, g, xq, xScale, out);
-    double amax = 0;
-    for (float v : c.x()) {
-      amax = Math.max(amax, Math.abs(v));
-    }
-    double ex = Bounds.activation(xScale, amax);
     int[] lattice = new int[k];
     for (int j = 0; j < n; j++) {
       QuantMatrix.unpackRow(c.format(), packed, j, k, lattice);
       // Plain float reference: sum in index order, no fma.
       float ref = 0f;
-      double absProducts = 0;
-      double quantError = 0;
-      double exactQuantized = 0;
       for (int i = 0; i < k; i++) {
-        float w = c.w()[j * k + i];
-        ref += w * c.x()[i];
-        absProducts += Math.abs((double) w * c.x()[i]);
-        int p = j * groups + i / g;
-        float lo = w;
-        float hi = w;
-        for (int t = (i / g) * g; t < Math.min(k, (i / g) * g + g); t++) {
-          lo = Math.min(lo, c.w()[j * k + t]);
-          hi = Math.max(hi, c.w()[j * k + t]);
-        }
-        double ew = Bounds.weight(lo, hi, s[p], c.format() == QuantMatrix.FORMAT_Q35 && i % 2 == 1);
-        double lat = (double) s[p] * lattice[i] + m[p];
-        quantError += Math.abs(c.x()[i]) * ew + Math.abs(lat) * ex;
-        exactQuantized += Math.abs((double) s[p] * lattice[i] * xScale * xq[i])
-            + Math.abs((double) m[p] * xScale * xq[i]);
+        ref += c.w()[j * k + i] * c.x()[i];
       }
-      // Theorem 6: quantization error + combine rounding + the reference's own rounding.
-      double bound = quantError + Bounds.gamma(groups + 4) * exactQuantized * 1.0001
-          + Bounds.gamma(k + 1) * absProducts + (2 * groups + 4) * Bounds.ETA;
+      double bound = Bounds.theorem6(c.w(), k, g, j, lattice, s, m,
+          c.format() == QuantMatrix.FORMAT_Q35, c.x(), xq, xScale);
       double err = Math.abs((double) out[j] - ref);
       assertTrue(err <= bound, "row " + j + ": |" + out[j] + " - " + ref + "| = " + err
           + " > " + bound);

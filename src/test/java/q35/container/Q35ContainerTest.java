@@ -1,0 +1,206 @@
+package q35.container;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import q35.llama.Transformer;
+import q35.model.LlamaWeights;
+import q35.model.LoadedModel;
+import q35.model.ModelLoader;
+import q35.model.TinyModels;
+import q35.model.Vocabulary;
+import q35.quant.QuantizedLinear;
+import q35.quant.QuantizedMatrix;
+import q35.quant.WeightFormat;
+
+/** The .q35 container round-trips bit for bit and refuses every corruption (spec/container.md). */
+class Q35ContainerTest {
+
+  static final Path dir;
+  static final Path good;
+  static final byte[] goodBytes;
+
+  // One small container shared by every test (JUnit and jqwik lifecycles differ; a static
+  // initializer serves both). It lives under target/, which mvn clean removes.
+  static {
+    try {
+      Path base = Path.of(System.getProperty("q35.projectDir", "."), "target");
+      Files.createDirectories(base);
+      dir = Files.createTempDirectory(base, "q35-container");
+      good = dir.resolve("tiny.q35");
+      LlamaWeights w = TinyModels.random(7, false);
+      Q35Container.write(good, w, vocabulary(w), WeightFormat.parse("q35-g8"), false, "tiny",
+          i -> { });
+      goodBytes = Files.readAllBytes(good);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Vocabulary vocabulary(LlamaWeights w) throws IOException {
+    return q35.model.Llama2cTokenizerReader.read(
+        TinyModels.tokenizerBytes(w.config().vocabSize()), w.config().vocabSize(), "tiny");
+  }
+
+  @Property(tries = 12)
+  void roundTripsBitForBit(@ForAll @IntRange(min = 0, max = 5) int formatIndex,
+      @ForAll boolean shared, @ForAll boolean quantizeClassifier) throws IOException {
+    String[] names = {"q35", "q35-g8", "int4", "int4-g4", "q8-g2", "f32"};
+    WeightFormat f = WeightFormat.parse(names[formatIndex]);
+    LlamaWeights w = TinyModels.random(formatIndex * 31L + (shared ? 1 : 0), shared);
+    Path out = dir.resolve("rt-" + formatIndex + shared + quantizeClassifier + ".q35");
+    Q35Container.write(out, w, vocabulary(w), f, quantizeClassifier, "tiny", i -> { });
+    Q35Container.Contents c = Q35Container.read(out);
+    assertEquals(w.config(), c.config());
+    assertEquals(f.toString(), c.weightFormat());
+    assertArrayEquals(w.tokenEmbedding, c.floats().get("token_embedding"));
+    assertArrayEquals(w.rmsFinal, c.floats().get("rms_final"));
+    for (int l = 0; l < w.config().nLayers(); l++) {
+      assertArrayEquals(w.rmsAtt[l], c.floats().get("layers." + l + ".rms_att"));
+      float[][] mats = {w.wq[l], w.wk[l], w.wv[l], w.wo[l], w.w1[l], w.w2[l], w.w3[l]};
+      String[] mn = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
+      for (int i = 0; i < mats.length; i++) {
+        String name = QuantizedLinear.tensorName(mn[i], l);
+        if (f.kind() == WeightFormat.Kind.F32) {
+          assertArrayEquals(mats[i], c.floats().get(name));
+          continue;
+        }
+        QuantizedMatrix stored = c.matrices().get(name);
+        assertNotNull(stored, name);
+        QuantizedMatrix fresh = QuantizedMatrix.quantize(f, mats[i], stored.rows(),
+            stored.cols());
+        assertArrayEquals(fresh.packed(), stored.packed(), name);
+        assertArrayEquals(fresh.scales(), stored.scales(), name);
+        assertArrayEquals(fresh.offsets(), stored.offsets(), name);
+      }
+    }
+    assertEquals(quantizeClassifier && f.kind() != WeightFormat.Kind.F32,
+        c.matrices().containsKey("wcls"));
+    Vocabulary v = c.vocabulary();
+    assertNotNull(v);
+    assertEquals(w.config().vocabSize(), v.size());
+    // The file is 64-byte aligned and has no temporary left beside it.
+    try (Stream<Path> s = Files.list(dir)) {
+      assertTrue(s.noneMatch(p -> p.toString().endsWith(".tmp")));
+    }
+  }
+
+  @Test
+  void aQ35ModelRunsTheSameLogitsAsOnTheFlyQuantization() throws IOException {
+    Q35ModelFormat.register();
+    LoadedModel m = ModelLoader.load(good);
+    LinearFactoryCheck.assertSameLogits(m, TinyModels.random(7, false),
+        QuantizedLinear.factory(WeightFormat.parse("q35-g8"), false));
+  }
+
+  /** Helper kept apart so the test reads as one sentence. */
+  static final class LinearFactoryCheck {
+    static void assertSameLogits(LoadedModel m, LlamaWeights original,
+        q35.llama.LinearFactory onTheFly) {
+      q35.llama.LinearFactory stored = m.linears();
+      assertNotNull(stored);
+      Transformer a = new Transformer(m.weights(), stored);
+      Transformer b = new Transformer(original, onTheFly);
+      for (int pos = 0; pos < 5; pos++) {
+        assertArrayEquals(b.forward(pos + 3, pos), a.forward(pos + 3, pos));
+      }
+    }
+  }
+
+  @Property(tries = 300)
+  void everyFlippedByteIsDetected(@ForAll @IntRange(min = 0, max = 1 << 20) int where,
+      @ForAll @IntRange(min = 1, max = 255) int mask) throws IOException {
+    int at = where % goodBytes.length;
+    byte[] bad = goodBytes.clone();
+    bad[at] ^= (byte) mask;
+    Path p = dir.resolve("flip.q35");
+    Files.write(p, bad);
+    if (isPaddingByte(at)) {
+      // Zero bytes between blobs carry no data; a flip there is harmless and must still load.
+      Q35Container.read(p);
+      return;
+    }
+    ContainerFormatException e =
+        assertThrows(ContainerFormatException.class, () -> Q35Container.read(p), "byte " + at);
+    assertTrue(e.getMessage().contains("flip.q35"), e.getMessage());
+  }
+
+  /** True for the alignment gaps and the preamble's reserved tail, which no checksum covers. */
+  static boolean isPaddingByte(int at) throws IOException {
+    if (at >= 40 && at < 64) {
+      return true;
+    }
+    java.nio.ByteBuffer pre = java.nio.ByteBuffer.wrap(goodBytes, 0, 64)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long headerOffset = pre.getLong(16);
+    if (at >= headerOffset) {
+      return false;
+    }
+    String header = new String(goodBytes, (int) headerOffset, (int) pre.getLong(24),
+        java.nio.charset.StandardCharsets.UTF_8);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\"offset\":(\\d+),\"length\":(\\d+)").matcher(header);
+    while (m.find()) {
+      long off = Long.parseLong(m.group(1));
+      long len = Long.parseLong(m.group(2));
+      if (at >= off && at < off + len) {
+        return false;
+      }
+    }
+    return at >= 64;
+  }
+
+  @Test
+  void everyTruncationIsDetected() throws IOException {
+    Path p = dir.resolve("cut.q35");
+    for (int len = 0; len < goodBytes.length; len += Math.max(1, len / 50)) {
+      Files.write(p, java.util.Arrays.copyOf(goodBytes, len));
+      final int l = len;
+      assertThrows(ContainerFormatException.class, () -> Q35Container.read(p), "length " + l);
+    }
+  }
+
+  @Test
+  void aFailedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
+    Path target = dir.resolve("keep.q35");
+    Files.write(target, goodBytes);
+    LlamaWeights w = TinyModels.random(3, true);
+    // A group size the 24-wide hidden rows accept but the writer's quantizer refuses mid-way:
+    // an odd group size is invalid for every matrix, found when the first matrix is quantized.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Q35Container.write(target, w, null, new WeightFormat(WeightFormat.Kind.Q35, 3),
+            false, "tiny", i -> { }));
+    assertTrue(e.getMessage().startsWith("GROUP_SIZE"), e.getMessage());
+    assertArrayEquals(goodBytes, Files.readAllBytes(target));
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> tmps = s.filter(x -> x.toString().endsWith(".tmp")).toList();
+      assertEquals(List.of(), tmps);
+    }
+  }
+
+  @Test
+  void wrongMagicAndVersionAreNamed() throws IOException {
+    Path p = dir.resolve("magic.q35");
+    byte[] b = goodBytes.clone();
+    b[0] = 'X';
+    Files.write(p, b);
+    assertTrue(assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage().contains("wrong magic"));
+    Files.write(p, new byte[10]);
+    assertTrue(assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage().contains("shorter than the 64-byte preamble"));
+  }
+}

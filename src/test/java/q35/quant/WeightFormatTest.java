@@ -1,0 +1,40 @@
+package q35.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class WeightFormatTest {
+
+  @Test
+  void parsesEveryForm() {
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 0), WeightFormat.parse("q35"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 32), WeightFormat.parse("Q35-g32"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.INT4, 128), WeightFormat.parse("int4-g128"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0), WeightFormat.parse("q8"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.F32, 0), WeightFormat.parse("f32"));
+    assertEquals("q35-g64", WeightFormat.parse("q35-g64").toString());
+    for (String bad : new String[] {"q3", "q35-g", "q35-g3", "q35-g0", "f32-g32", "int4g32", ""}) {
+      assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse(bad), bad);
+    }
+  }
+
+  @Test
+  void groupSizeIsCappedByTheRow() {
+    assertEquals(64, WeightFormat.parse("q35-g128").groupFor(64));
+    assertEquals(128, WeightFormat.parse("q35-g128").groupFor(172));
+    assertEquals(172, WeightFormat.parse("q35").groupFor(172));
+  }
+
+  @Test
+  void bitsPerWeightCountScalesAndOffsets() {
+    // 4096 x 4096, one group per row: 7 * 256 bytes of codes + 8 bytes of scale and offset.
+    assertEquals((7 * 256 * 8 + 64) / 4096.0, WeightFormat.parse("q35").bitsPerWeight(4096, 4096));
+    assertEquals(3.5 + 64.0 / 32, WeightFormat.parse("q35-g32").bitsPerWeight(4096, 4096));
+    assertEquals(4.0 + 64.0 / 128, WeightFormat.parse("int4-g128").bitsPerWeight(8, 4096));
+    // stories260K's 64-wide rows: per-row fp32 scale and offset add 1 bit per weight.
+    assertEquals(3.5 + 1.0, WeightFormat.parse("q35").bitsPerWeight(64, 64));
+    assertEquals(32.0, WeightFormat.parse("f32").bitsPerWeight(3, 3));
+  }
+}
