@@ -282,7 +282,7 @@ public final class ConformanceRunner {
   }
 
   static float floatOf(JsonElement e) {
-    return Float.intBitsToFloat(Integer.parseUnsignedInt(e.getAsString(), 16));
+    return Float.intBitsToFloat((int) Long.parseLong(e.getAsString(), 16));
   }
 
   static float[] floats(JsonArray a) {

@@ -1,6 +1,7 @@
 package q35.llama;
 
 import java.util.Arrays;
+import org.checkerframework.checker.signedness.qual.Unsigned;
 
 /**
  * Picks the next token from logits as llama2.c's run.c does: argmax at temperature 0; otherwise
@@ -12,7 +13,7 @@ public final class Sampler {
   private final int vocabSize;
   private final float temperature;
   private final float topp;
-  private long state;
+  private @Unsigned long state;
   private final int[] order;
 
   /**
@@ -27,12 +28,18 @@ public final class Sampler {
     this.vocabSize = vocabSize;
     this.temperature = temperature;
     this.topp = topp;
-    this.state = seed;
+    this.state = unsigned(seed);
     this.order = new int[vocabSize];
   }
 
+  /** The same 64 bits, viewed as an unsigned xorshift state. */
+  @SuppressWarnings("signedness:return") // reinterprets the seed's bits, as run.c's unsigned long long does
+  private static @Unsigned long unsigned(long seed) {
+    return seed;
+  }
+
   /** run.c's random_u32: xorshift64* returning the high 32 bits (as an unsigned value in an int). */
-  public int randomU32() {
+  public @Unsigned int randomU32() {
     state ^= state >>> 12;
     state ^= state << 25;
     state ^= state >>> 27;

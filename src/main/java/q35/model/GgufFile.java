@@ -106,7 +106,7 @@ public final class GgufFile {
       for (int d = 0; d < nDims; d++) {
         dims[d] = r.int64("dim " + d + " of tensor " + name);
         if (dims[d] <= 0) {
-          throw r.error("tensor " + name + " has dim " + d + " = " + Long.toUnsignedString(dims[d]));
+          throw r.error("tensor " + name + " has dim " + d + " = " + Tensors.u64(dims[d]));
         }
       }
       int type = r.int32("type of tensor " + name);
@@ -120,7 +120,7 @@ public final class GgufFile {
         throw r.error("tensor " + name + " has too many elements (dims " + java.util.Arrays.toString(dims) + ")");
       }
       if (offset < 0 || offset % alignment != 0) {
-        throw r.error("tensor " + name + " offset " + Long.toUnsignedString(offset)
+        throw r.error("tensor " + name + " offset " + Tensors.u64(offset)
             + " is not a multiple of the alignment " + alignment);
       }
       if (tensors.put(name, new TensorInfo(name, dims, type, offset, elements)) != null) {

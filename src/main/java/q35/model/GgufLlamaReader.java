@@ -121,7 +121,7 @@ public final class GgufLlamaReader {
       if (!sl.isEmpty()) {
         Object s = sl.get(i);
         if (!(s instanceof Float) || !Float.isFinite((Float) s)) {
-          throw new ModelFormatException(g.source() + ": tokenizer.ggml.scores[" + i + "] = " + s
+          throw new ModelFormatException(g.source() + ": tokenizer.ggml.scores[" + i + "] = " + java.util.Objects.toString(s)
               + " is not a finite float32");
         }
         sc[i] = (Float) s;

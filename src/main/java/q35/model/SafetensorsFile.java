@@ -47,7 +47,7 @@ public final class SafetensorsFile {
     ByteReader r = new ByteReader(bytes, source);
     long headerLen = r.int64("header length");
     if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > r.remaining()) {
-      throw r.error("header length " + Long.toUnsignedString(headerLen) + " is impossible for a file of "
+      throw r.error("header length " + Tensors.u64(headerLen) + " is impossible for a file of "
           + bytes.length + " bytes");
     }
     String text = r.utf8(headerLen, "JSON header");

@@ -79,4 +79,10 @@ public final class Tensors {
     }
     return (short) (sign | half);
   }
+
+  /** A u64 read into a signed long, as decimal text (for messages about absurd lengths). */
+  public static String u64(long v) {
+    return v >= 0 ? Long.toString(v)
+        : java.math.BigInteger.valueOf(v).add(java.math.BigInteger.ONE.shiftLeft(64)).toString();
+  }
 }

@@ -159,7 +159,7 @@ class BadInputTest {
     assertMessage("PADDING: row 1 position 3 lies beyond k = 3 but holds 2",
         () -> QuantMatrix.unpackRow(Q, q35e, 1, 3, new int[3]));
     byte[] q35f = new byte[7];
-    q35f[2] = (byte) (1 << 6); // code 2 bit 0 -> 3-bit half of pair 2, position 5, beyond k = 5
+    q35f[1] = (byte) (1 << 6); // stream bit 14 = code 2 bit 0 -> 3-bit half of pair 2, position 5, beyond k = 5
     assertMessage("PADDING: row 0 position 5 lies beyond k = 5 but holds 2",
         () -> QuantMatrix.unpackRow(Q, q35f, 0, 5, new int[5]));
     byte[] int4f = {0, 0, 0x20};
