@@ -199,18 +199,18 @@ public final class Codes {
     for (int b = 0; b < full; b++) {
       packBlock(codes, 8 * b, out, oOff + 7 * b);
     }
+    // The tail (0 to 7 codes) is packed as a block padded with zero codes; only its
+    // streamBytes(tail) bytes are copied, so a tail of 0 copies nothing.
     int tail = n - 8 * full;
-    if (tail > 0) {
-      int[] block = new int[8];
-      for (int i = 0; i < tail; i++) {
-        block[i] = codes[8 * full + i];
-      }
-      byte[] bytes = new byte[7];
-      packBlock(block, 0, bytes, 0);
-      int tailBytes = streamBytes(tail);
-      for (int i = 0; i < tailBytes; i++) {
-        out[oOff + 7 * full + i] = bytes[i];
-      }
+    int[] block = new int[8];
+    for (int i = 0; i < tail; i++) {
+      block[i] = codes[8 * full + i];
+    }
+    byte[] bytes = new byte[7];
+    packBlock(block, 0, bytes, 0);
+    int tailBytes = streamBytes(tail);
+    for (int i = 0; i < tailBytes; i++) {
+      out[oOff + 7 * full + i] = bytes[i];
     }
   }
 
@@ -270,18 +270,17 @@ public final class Codes {
     for (int b = 0; b < full; b++) {
       unpackBlock(in, iOff + 7 * b, codes, 8 * b);
     }
+    // The tail's bytes are unpacked as a zero-padded block; a tail of 0 reads nothing.
     int tail = n - 8 * full;
-    if (tail > 0) {
-      byte[] bytes = new byte[7];
-      int tailBytes = streamBytes(tail);
-      for (int i = 0; i < tailBytes; i++) {
-        bytes[i] = in[iOff + 7 * full + i];
-      }
-      int[] block = new int[8];
-      unpackBlock(bytes, 0, block, 0);
-      for (int i = 0; i < tail; i++) {
-        codes[8 * full + i] = block[i];
-      }
+    byte[] bytes = new byte[7];
+    int tailBytes = streamBytes(tail);
+    for (int i = 0; i < tailBytes; i++) {
+      bytes[i] = in[iOff + 7 * full + i];
+    }
+    int[] block = new int[8];
+    unpackBlock(bytes, 0, block, 0);
+    for (int i = 0; i < tail; i++) {
+      codes[8 * full + i] = block[i];
     }
   }
 }
