@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       QuantizeCommand.class,
       EvalCommand.class,
+      BenchCommand.class,
     })
 public final class Q35Cli implements Runnable {
 

@@ -1,0 +1,97 @@
+package q35.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import q35.llama.Generator;
+import q35.llama.Sampler;
+import q35.llama.Tokenizer;
+import q35.llama.Transformer;
+import q35.model.LoadedModel;
+import q35.model.ModelLoader;
+import q35.model.SharedModels;
+import q35.quant.QuantizedLinear;
+import q35.quant.WeightFormat;
+
+/**
+ * {@code q35 bench}: greedy generation speed of the float model and its quantized twins,
+ * interleaved round by round in one JVM, so that machine noise hits every variant alike.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Tokens/second of float and quantized generation, measured side by side;"
+        + " prints medians and ratios to the float model.")
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--model", paramLabel = "FILE", description = "Float model (default:"
+      + " stories260K.bin from the shared models).")
+  @Nullable Path model;
+
+  @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer.")
+  @Nullable Path tokenizer;
+
+  @Option(names = "--formats", defaultValue = "f32,q35,q35-g32,int4-g32,q8",
+      description = "Formats to compare (default: ${DEFAULT-VALUE}).")
+  String formats = "f32,q35,q35-g32,int4-g32,q8";
+
+  @Option(names = "--steps", defaultValue = "256", description = "Positions per run"
+      + " (default: ${DEFAULT-VALUE}).")
+  int steps = 256;
+
+  @Option(names = "--rounds", defaultValue = "9", description = "Measured rounds per format,"
+      + " after 3 warm-up rounds (default: ${DEFAULT-VALUE}).")
+  int rounds = 9;
+
+  @Override
+  public Integer call() throws Exception {
+    Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
+    LoadedModel m = ModelLoader.load(modelPath);
+    Tokenizer tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
+    List<String> names = new ArrayList<>();
+    List<Transformer> models = new ArrayList<>();
+    for (String f : formats.split(",")) {
+      WeightFormat wf = WeightFormat.parse(f.trim());
+      names.add(wf.toString());
+      models.add(new Transformer(m.weights(), QuantizedLinear.factory(wf, false),
+          Math.min(steps, m.weights().config().seqLen())));
+    }
+    double[][] tps = new double[models.size()][rounds];
+    for (int r = -3; r < rounds; r++) {
+      for (int i = 0; i < models.size(); i++) {
+        Sampler greedy = new Sampler(m.weights().config().vocabSize(), 0f, 0f, 1);
+        Generator.Result res = Generator.generate(models.get(i), tok, greedy, "Once upon a time",
+            steps, null);
+        if (r >= 0) {
+          tps[i][r] = res.tokensPerSecond();
+        }
+      }
+    }
+    double base = median(tps[0]);
+    System.out.printf(Locale.ROOT, "%s, %d positions per run, %d rounds interleaved (after 3"
+        + " warm-up), Java %s, %d cores%n", modelPath.getFileName(), steps, rounds,
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.println("| format | median tok/s | min | max | ratio to " + names.get(0) + " |");
+    System.out.println("| --- | --- | --- | --- | --- |");
+    for (int i = 0; i < names.size(); i++) {
+      double[] s = tps[i].clone();
+      Arrays.sort(s);
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f |%n", names.get(i),
+          median(tps[i]), s[0], s[s.length - 1], median(tps[i]) / base);
+    }
+    return 0;
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}
