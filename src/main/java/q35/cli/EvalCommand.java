@@ -20,6 +20,9 @@ import q35.llama.Tokenizer;
 import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.SharedModels;
+import java.util.Map;
+import q35.quant.Gptq;
+import q35.quant.QuantizedLinear;
 import q35.quant.WeightFormat;
 
 /** {@code q35 eval}: the accuracy table of quantized formats against the float model. */
@@ -30,8 +33,8 @@ import q35.quant.WeightFormat;
         + " and p99 KL divergence, top-1 agreement, perplexity ratio.")
 final class EvalCommand implements Callable<Integer> {
 
-  static final String DEFAULT_FORMATS =
-      "q35,q35-g128,q35-g64,q35-g32,int4,int4-g64,int4-g32,q8,q35-g32+cls";
+  static final String DEFAULT_FORMATS = "q35,q35-g128,q35-g64,q35-g32,int4,int4-g64,int4-g32,q8,"
+      + "q35-g32+cls,q35+gptq,q35-g64+gptq,q35-g32+gptq,q35-g16+gptq,int4-g32+gptq";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
@@ -45,8 +48,8 @@ final class EvalCommand implements Callable<Integer> {
   @Nullable Path text;
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
-      description = "Comma-separated formats; '+cls' also quantizes the classifier"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Comma-separated formats; '+cls' also quantizes the classifier, '+gptq'"
+          + " chooses the codes with GPTQ (default: ${DEFAULT-VALUE}).")
   String formats = DEFAULT_FORMATS;
 
   @Option(names = "--stories", paramLabel = "N", description = "Use only the first N stories.")
@@ -65,14 +68,10 @@ final class EvalCommand implements Callable<Integer> {
     Path textPath = text != null ? text
         : SharedModels.dir().resolve("..").resolve("eval").resolve("stories260K-sampled-64.txt")
             .normalize();
-    List<WeightFormat> fmts = new ArrayList<>();
-    List<Boolean> cls = new ArrayList<>();
+    List<FormatSpec> fmts = new ArrayList<>();
     try {
       for (String f : formats.split(",")) {
-        String name = f.trim();
-        boolean withCls = name.endsWith("+cls");
-        fmts.add(WeightFormat.parse(withCls ? name.substring(0, name.length() - 4) : name));
-        cls.add(withCls);
+        fmts.add(FormatSpec.parse(f));
       }
     } catch (IllegalArgumentException e) {
       System.err.println("eval: " + e.getMessage());
@@ -100,12 +99,26 @@ final class EvalCommand implements Callable<Integer> {
     Reference ref = AccuracyEval.reference(m.weights(), seqs,
         new ProgressBar("float reference", seqs.size()));
     double refSeconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, double[]> hessians = null;
     List<Row> rows = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
-    for (int i = 0; i < fmts.size(); i++) {
+    for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
-      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, fmts.get(i), cls.get(i),
-          new ProgressBar(AccuracyEval.label(fmts.get(i), cls.get(i)), seqs.size())));
+      q35.llama.LinearFactory factory;
+      if (f.gptq()) {
+        if (hessians == null) {
+          System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
+              + " itself (seeds %d..%d, %d positions)%n", CALIBRATION_SEQUENCES, CALIBRATION_SEED,
+              CALIBRATION_SEED + CALIBRATION_SEQUENCES - 1, CALIBRATION_STEPS);
+          hessians = Gptq.calibrate(m.weights(), tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
+              CALIBRATION_SEED);
+        }
+        factory = Gptq.factory(f.format(), hessians, f.classifier());
+      } else {
+        factory = QuantizedLinear.factory(f.format(), f.classifier());
+      }
+      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), f.format(), factory,
+          new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
     }
     String md = markdown(modelPath, textPath, seqs.size(), tokens, ref, refSeconds, rows, seconds);
@@ -120,6 +133,31 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** GPTQ calibration: sequences sampled by the float model, disjoint from the eval text. */
+  static final int CALIBRATION_SEQUENCES = 32;
+  static final int CALIBRATION_STEPS = 256;
+  static final long CALIBRATION_SEED = 1001;
+
+  /** One requested row: a format, and whether GPTQ picks the codes and the classifier is in. */
+  record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, String label) {
+    static FormatSpec parse(String text) {
+      String name = text.trim();
+      boolean cls = false;
+      boolean gptq = false;
+      while (name.endsWith("+cls") || name.endsWith("+gptq")) {
+        if (name.endsWith("+cls")) {
+          cls = true;
+          name = name.substring(0, name.length() - 4);
+        } else {
+          gptq = true;
+          name = name.substring(0, name.length() - 5);
+        }
+      }
+      WeightFormat f = WeightFormat.parse(name);
+      return new FormatSpec(f, cls, gptq, f + (gptq ? "+gptq" : "") + (cls ? "+cls" : ""));
+    }
+  }
+
   static String markdown(Path model, Path text, int stories, int tokens, Reference ref,
       double refSeconds, List<Row> rows, List<Double> seconds) {
     StringBuilder sb = new StringBuilder();
@@ -128,7 +166,11 @@ final class EvalCommand implements Callable<Integer> {
         + " %d scored positions. Float perplexity %.4f.%n%n", model.getFileName(),
         text.getFileName(), stories, tokens, ref.nextTokens().length, ref.perplexity()));
     sb.append("Produced by `./q35 eval --report-dir verification-reports`. Every linear layer"
-        + " (wq, wk, wv, wo, w1, w2, w3) is quantized; the classifier only in `+cls` rows."
+        + " (wq, wk, wv, wo, w1, w2, w3) is quantized; the classifier only in `+cls` rows. Rows"
+        + " without `+gptq` round each weight to the nearest lattice point (the kernel's"
+        + " quantizer, spec/quantization.md); `+gptq` rows choose the codes with GPTQ, calibrated"
+        + " on 32 sequences of 256 positions that the float model samples itself (seeds"
+        + " 1001-1032, temperature 1), never on the evaluation text."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");
     sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"

@@ -40,6 +40,10 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "Also quantize the classifier (by default it stays float).")
   boolean quantizeClassifier;
 
+  @Option(names = "--gptq", description = "Choose the codes with GPTQ, calibrated on sequences"
+      + " the float model samples itself (the same calibration as eval's +gptq rows).")
+  boolean gptq;
+
   @Override
   public Integer call() throws Exception {
     Path in = this.in;
@@ -72,9 +76,21 @@ final class QuantizeCommand implements Callable<Integer> {
     int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
         + 1;
     ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
+    Q35Container.MatrixQuantizer quantizer =
+        (name, w, rows, cols) -> q35.quant.QuantizedMatrix.quantize(wf, w, rows, cols);
+    if (gptq && wf.kind() != WeightFormat.Kind.F32) {
+      java.util.Map<String, double[]> h = q35.quant.Gptq.calibrate(m.weights(),
+          new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
+          EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
+      quantizer = (name, w, rows, cols) -> {
+        double[] hn = h.get(name);
+        return hn == null ? q35.quant.QuantizedMatrix.quantize(wf, w, rows, cols)
+            : q35.quant.Gptq.quantize(wf, w, rows, cols, hn);
+      };
+    }
     try {
       Q35Container.write(out, m.weights(), vocab, wf, quantizeClassifier,
-          String.valueOf(in.getFileName()), bar);
+          String.valueOf(in.getFileName()), bar, quantizer);
     } catch (java.io.IOException | IllegalArgumentException e) {
       System.err.println();
       System.err.println("quantize: " + e.getMessage() + " (nothing was written to " + out + ")");

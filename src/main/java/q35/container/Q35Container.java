@@ -69,6 +69,20 @@ public final class Q35Container {
   public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress)
       throws IOException {
+    write(out, weights, vocabulary, format, quantizeClassifier, source, progress,
+        (name, w, rows, cols) -> QuantizedMatrix.quantize(format, w, rows, cols));
+  }
+
+  /** Chooses the codes of one matrix (round to nearest, or GPTQ), given its container name. */
+  public interface MatrixQuantizer {
+    QuantizedMatrix quantize(String name, float[] weights, int rows, int cols);
+  }
+
+  /** As {@link #write(Path, LlamaWeights, Vocabulary, WeightFormat, boolean, String,
+   * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. */
+  public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
+      WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
+      MatrixQuantizer quantizer) throws IOException {
     LlamaConfig c = weights.config();
     List<String> names = new ArrayList<>();
     List<TensorSource> tensors = new ArrayList<>();
@@ -78,23 +92,24 @@ public final class Q35Container {
       addFloat(names, tensors, "layers." + l + ".rms_att", weights.rmsAtt[l], 1, c.dim());
       addFloat(names, tensors, "layers." + l + ".rms_ffn", weights.rmsFfn[l], 1, c.dim());
       addMatrix(names, tensors, name(LinearFactory.WQ, l), format, () -> weights.wq[layer],
-          c.dim(), c.dim());
+          c.dim(), c.dim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.WK, l), format, () -> weights.wk[layer],
-          c.kvDim(), c.dim());
+          c.kvDim(), c.dim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.WV, l), format, () -> weights.wv[layer],
-          c.kvDim(), c.dim());
+          c.kvDim(), c.dim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.WO, l), format, () -> weights.wo[layer],
-          c.dim(), c.dim());
+          c.dim(), c.dim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.W1, l), format, () -> weights.w1[layer],
-          c.hiddenDim(), c.dim());
+          c.hiddenDim(), c.dim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.W2, l), format, () -> weights.w2[layer],
-          c.dim(), c.hiddenDim());
+          c.dim(), c.hiddenDim(), quantizer);
       addMatrix(names, tensors, name(LinearFactory.W3, l), format, () -> weights.w3[layer],
-          c.hiddenDim(), c.dim());
+          c.hiddenDim(), c.dim(), quantizer);
     }
     addFloat(names, tensors, "rms_final", weights.rmsFinal, 1, c.dim());
     if (quantizeClassifier) {
-      addMatrix(names, tensors, "wcls", format, () -> weights.wcls, c.vocabSize(), c.dim());
+      addMatrix(names, tensors, "wcls", format, () -> weights.wcls, c.vocabSize(), c.dim(),
+          quantizer);
     } else if (!c.sharedClassifier()) {
       addFloat(names, tensors, "wcls", weights.wcls, c.vocabSize(), c.dim());
     }
@@ -217,7 +232,8 @@ public final class Q35Container {
   }
 
   private static void addMatrix(List<String> names, List<TensorSource> tensors, String name,
-      WeightFormat format, FloatSupplier weights, int rows, int cols) {
+      WeightFormat format, FloatSupplier weights, int rows, int cols,
+      MatrixQuantizer quantizer) {
     if (format.kind() == WeightFormat.Kind.F32) {
       addFloat(names, tensors, name, weights.get(), rows, cols);
       return;
@@ -239,7 +255,11 @@ public final class Q35Container {
 
       @Override
       public Map<String, byte[]> blobs() {
-        QuantizedMatrix q = QuantizedMatrix.quantize(format, weights.get(), rows, cols);
+        QuantizedMatrix q = quantizer.quantize(name, weights.get(), rows, cols);
+        if (q.kind() != format.kind() || q.rows() != rows || q.cols() != cols
+            || q.groupSize() != g) {
+          throw new IllegalStateException(name + ": the quantizer returned another shape");
+        }
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("packed", q.packed());
         m.put("scales", floatBytes(q.scales()));

@@ -71,10 +71,16 @@ public final class AccuracyEval {
     return Math.min(w.config().seqLen(), longest);
   }
 
-  /** Evaluates one format against the reference. */
+  /** Evaluates one format, quantized round-to-nearest, against the reference. */
   public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref,
       WeightFormat format, boolean quantizeClassifier, IntConsumer progress) {
-    LinearFactory factory = QuantizedLinear.factory(format, quantizeClassifier);
+    return evaluate(w, sequences, ref, label(format, quantizeClassifier), format,
+        QuantizedLinear.factory(format, quantizeClassifier), progress);
+  }
+
+  /** Evaluates the linear layers a factory makes (labelled {@code label}) against the reference. */
+  public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref, String label,
+      WeightFormat format, LinearFactory factory, IntConsumer progress) {
     BitsCounter bits = new BitsCounter(factory);
     double[] kl = new double[ref.nextTokens().length];
     int agree = 0;
@@ -100,7 +106,7 @@ public final class AccuracyEval {
     Arrays.sort(sorted);
     double mean = Arrays.stream(sorted).sum() / p;
     double p99 = sorted[Math.max(0, (int) Math.ceil(0.99 * p) - 1)];
-    return new Row(label(format, quantizeClassifier), bits.bitsPerWeight(),
+    return new Row(label, bits.bitsPerWeight(),
         format.bitsPerWeight(4096, 4096), mean, p99, (double) agree / p, ppl,
         ppl / ref.perplexity(), p);
   }

@@ -14,6 +14,25 @@ final class Q8Baseline {
 
   private Q8Baseline() {}
 
+  /** Scale of a group: (float) ((hi - lo) / 255) in double. */
+  static float scale(float lo, float hi) {
+    return (float) (((double) hi - (double) lo) / 255.0);
+  }
+
+  /** Offset of a group: the weight lattice value 0 stands for, (float) (lo + 128 s). */
+  static float offset(float lo, float s) {
+    return (float) ((double) lo + 128.0 * (double) s);
+  }
+
+  /** The nearest of the 256 lattice values, ties to even. */
+  static int latticeValue(float w, float s, float m) {
+    if (s == 0.0f) {
+      return 0;
+    }
+    double t = ((double) w - (double) m) / (double) s;
+    return Rounding.roundHalfEven(Rounding.clamp(t, -128.0, 127.0));
+  }
+
   static QuantizedMatrix quantize(float[] w, int rows, int cols, int g) {
     WeightQuant.checkShape(rows, cols, g);
     if (cols > MAX_K) {
@@ -35,17 +54,12 @@ final class Q8Baseline {
           lo = Math.min(lo, w[i]);
           hi = Math.max(hi, w[i]);
         }
-        float scale = (float) (((double) hi - (double) lo) / 255.0);
-        float offset = (float) ((double) lo + 128.0 * (double) scale);
+        float scale = scale(lo, hi);
+        float offset = offset(lo, scale);
         s[j * groups + gi] = scale;
         m[j * groups + gi] = offset;
         for (int i = start; i < end; i++) {
-          if (scale == 0.0f) {
-            q[i] = 0;
-          } else {
-            double t = ((double) w[i] - (double) offset) / (double) scale;
-            q[i] = (byte) Rounding.roundHalfEven(Rounding.clamp(t, -128.0, 127.0));
-          }
+          q[i] = (byte) latticeValue(w[i], scale, offset);
         }
       }
     }
