@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       QuantizeCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ReportCommand.class,
     })
 public final class Q35Cli implements Runnable {
 
