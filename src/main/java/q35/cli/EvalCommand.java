@@ -127,8 +127,8 @@ final class EvalCommand implements Callable<Integer> {
     Path dir = reportDir;
     if (dir != null) {
       Files.createDirectories(dir);
-      Reports.writeAtomically(dir.resolve("accuracy.md"), md);
-      Reports.writeAtomically(dir.resolve("accuracy.json"), js);
+      q35.report.VerificationReport.writeAtomically(dir.resolve("accuracy.md"), md);
+      q35.report.VerificationReport.writeAtomically(dir.resolve("accuracy.json"), js);
     }
     return 0;
   }

@@ -427,7 +427,8 @@ public final class VerificationReport {
     return n == null ? "" : String.valueOf(n.getTextContent());
   }
 
-  static void writeAtomically(Path file, String content) throws IOException {
+  /** Writes a text file atomically: a temporary file in the same folder, then a rename. */
+  public static void writeAtomically(Path file, String content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (dir == null) {
       throw new IOException(file + ": no parent folder");

@@ -61,6 +61,18 @@ class MatvecProperties {
     }
   }
 
+  /** A case's matrix quantized by the kernel. */
+  record Quantized(byte[] packed, float[] scales, float[] offsets) {
+    static Quantized of(Case c) {
+      int groups = WeightQuant.groupCount(c.k(), c.g());
+      byte[] packed = new byte[c.n() * QuantMatrix.rowBytes(c.format(), c.k())];
+      float[] s = new float[c.n() * groups];
+      float[] m = new float[c.n() * groups];
+      QuantMatrix.quantize(c.format(), c.w(), c.n(), c.k(), c.g(), packed, s, m);
+      return new Quantized(packed, s, m);
+    }
+  }
+
   @Provide
   Arbitrary<byte[]> codeVectors() {
     return Gen.code().array(byte[].class).ofMinSize(0).ofMaxSize(40);
@@ -71,11 +83,10 @@ class MatvecProperties {
     int n = c.n();
     int k = c.k();
     int g = c.g();
-    int groups = WeightQuant.groupCount(k, g);
-    byte[] packed = new byte[n * QuantMatrix.rowBytes(c.format(), k)];
-    float[] s = new float[n * groups];
-    float[] m = new float[n * groups];
-    QuantMatrix.quantize(c.format(), c.w(), n, k, g, packed, s, m);
+    Quantized q = Quantized.of(c);
+    byte[] packed = q.packed();
+    float[] s = q.scales();
+    float[] m = q.offsets();
     byte[] xq = new byte[k];
     float xScale = Activations.quantize(c.x(), 0, k, xq, 0);
     float[] out = new float[n];
@@ -101,11 +112,10 @@ class MatvecProperties {
     int n = c.n();
     int k = c.k();
     int g = c.g();
-    int groups = WeightQuant.groupCount(k, g);
-    byte[] packed = new byte[n * QuantMatrix.rowBytes(c.format(), k)];
-    float[] s = new float[n * groups];
-    float[] m = new float[n * groups];
-    QuantMatrix.quantize(c.format(), c.w(), n, k, g, packed, s, m);
+    Quantized q = Quantized.of(c);
+    byte[] packed = q.packed();
+    float[] s = q.scales();
+    float[] m = q.offsets();
     byte[] xq = new byte[3 * k];
     float[] xs = new float[3];
     float[] x = c.x();
