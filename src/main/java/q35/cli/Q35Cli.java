@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Verified reference implementation of 3.5-bit weight quantization.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      ProveCommand.class,
     })
 public final class Q35Cli implements Runnable {
 
