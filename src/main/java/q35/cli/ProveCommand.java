@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
@@ -79,11 +80,12 @@ public final class ProveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KeyProver.Options options = new KeyProver.Options(source, proofDir, configDir,
-        1000L * timeoutSeconds, maxSteps, replay, save, only);
-    KeyProver.Run run = KeyProver.run(options);
     @Nullable ProofManifest m =
         "none".equals(manifest) ? null : ProofManifest.read(Path.of(manifest));
+    KeyProver.Options options = new KeyProver.Options(source, proofDir, configDir,
+        1000L * timeoutSeconds, maxSteps, replay, save, only,
+        m == null ? Set.of() : m.testedOnlyKeys());
+    KeyProver.Run run = KeyProver.run(options);
     List<ContractResult> joined = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     if (m != null) {

@@ -90,6 +90,22 @@ public final class ProofManifest {
     return new ProofManifest(entries);
   }
 
+  /** Keys ({@code Class.method(params).kind.n}) of the contracts expected to stay open. */
+  public java.util.Set<String> testedOnlyKeys() {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    for (Entry e : entries.values()) {
+      int dot = e.method().lastIndexOf('.', e.method().indexOf('('));
+      String type = e.method().substring(0, dot);
+      String simple = type.substring(type.lastIndexOf('.') + 1);
+      for (Map.Entry<String, String> c : e.contracts().entrySet()) {
+        if (TESTED_ONLY.equals(c.getValue())) {
+          keys.add(simple + "." + e.method().substring(dot + 1) + "." + c.getKey());
+        }
+      }
+    }
+    return keys;
+  }
+
   /** Method id of a result: {@code type.method(params)}. */
   public static String methodId(ContractResult r) {
     return r.type() + "." + r.method();
