@@ -13,7 +13,8 @@ package q35.verify;
  * @param branches proof branches of that attempt
  * @param openGoals goals left open (0 when closed)
  * @param millis wall time of all attempts for this contract
- * @param proofFile file name of the saved proof (relative to the proof directory), or ""
+ * @param proofFile file name of the saved proof (relative to the proof directory when closed,
+ *     absolute under target/key-open-proofs when open), or ""
  * @param replay result of replaying the committed proof file: {@code closed}, {@code open},
  *     {@code error: ...}, {@code missing} or {@code skipped}
  * @param expected status the manifest expects ({@code proved}, {@code tested-only}) or

@@ -54,7 +54,11 @@ public final class KeyProver {
   /** Taclet options every proof must use. */
   public static final Map<String, String> REQUIRED_CHOICES = Map.of(
       "intRules", "intRules:arithmeticSemanticsCheckingOF",
-      "runtimeExceptions", "runtimeExceptions:ban");
+      "runtimeExceptions", "runtimeExceptions:ban",
+      // Since Java 17 (JEP 306) all float arithmetic is strict, so KeY may treat every method
+      // as strictfp; its default (strictfpOnly) leaves float operations of non-strictfp
+      // methods uninterpreted.
+      "floatRules", "floatRules:assumeStrictfp");
 
   /** Settings of one run. */
   public record Options(
@@ -353,8 +357,15 @@ public final class KeyProver {
     }
     Statistics stats = proof.getStatistics();
     boolean closed = proof.closed();
+    String savedAs = "";
     if (options.save()) {
-      ProofSaver.saveToFile(file.toFile(), proof);
+      // Closed proofs go to the proof directory (committed); open ones, which can be tens of
+      // MB, next to KeY's config dir under target/ for inspection.
+      Path dir = closed ? options.proofDir()
+          : options.configDir().toAbsolutePath().resolveSibling("key-open-proofs");
+      Files.createDirectories(dir);
+      ProofSaver.saveToFile(dir.resolve(fileName).toFile(), proof);
+      savedAs = closed ? fileName : dir.resolve(fileName).toString();
     }
     int open = proof.openGoals().size();
     proof.dispose();
@@ -363,7 +374,7 @@ public final class KeyProver {
         closed ? ContractResult.CLOSED : ContractResult.OPEN, millis, stats.nodes, replay, key);
     return new ContractResult(key, type, method, contract.getName(),
         closed ? ContractResult.CLOSED : ContractResult.OPEN, strategy, stats.nodes,
-        stats.branches, open, millis, options.save() ? fileName : "", replay, "unlisted");
+        stats.branches, open, millis, savedAs, replay, "unlisted");
   }
 
   private static Proof attempt(KeYEnvironment<?> env, Contract contract, StrategyProperties sp,

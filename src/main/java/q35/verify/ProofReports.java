@@ -64,7 +64,7 @@ public final class ProofReports {
       o.addProperty("openGoals", r.openGoals());
       o.addProperty("millis", r.millis());
       o.addProperty("proofFile", r.proofFile().isEmpty() ? ""
-          : options.proofDir().resolve(r.proofFile()).toString());
+          : r.closed() ? options.proofDir().resolve(r.proofFile()).toString() : r.proofFile());
       o.addProperty("replay", r.replay());
       cs.add(o);
     }
