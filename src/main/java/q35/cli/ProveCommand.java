@@ -62,11 +62,13 @@ public final class ProveCommand implements Callable<Integer> {
       + "first attempt; the retry with non-linear completion gets 4x (default: ${DEFAULT-VALUE}).")
   int maxSteps = 20000;
 
-  @Option(names = "--no-replay", negatable = true, description = "Do not replay committed "
-      + "proof files.")
+  @Option(names = "--replay", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Replay the committed proof files before proving (default: on; "
+          + "--no-replay skips it).")
   boolean replay = true;
 
-  @Option(names = "--no-save", negatable = true, description = "Do not write .proof files.")
+  @Option(names = "--save", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write the fresh .proof files (default: on; --no-save skips it).")
   boolean save = true;
 
   @Option(names = "--require-replay", description = "Also fail if a committed proof of a "

@@ -112,7 +112,9 @@ public final class ProofReports {
             + "files were also replayed against the current source.\n\n")
         .append("Taclet options: `intRules:arithmeticSemanticsCheckingOF` (every int "
             + "operation is an overflow obligation), `runtimeExceptions:ban` (array bounds, "
-            + "null, division by zero are obligations).\n\n")
+            + "null, division by zero are obligations), `floatRules:assumeStrictfp` (Java 17 "
+            + "float semantics). Contracts listed as tested-only in proofs/manifest.json get one "
+            + "short attempt (at most 5 s).\n\n")
         .append("| | count |\n|---|---|\n")
         .append("| contracts | ").append(results.size()).append(" |\n")
         .append("| closed by KeY | ").append(closed).append(" |\n")

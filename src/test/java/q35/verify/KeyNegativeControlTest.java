@@ -3,7 +3,9 @@ package q35.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +20,11 @@ import org.junit.jupiter.api.Test;
 class KeyNegativeControlTest {
 
   private static final Map<String, ContractResult> RESULTS = new TreeMap<>();
+  private static Path project = Path.of(".");
 
   @BeforeAll
   static void runProver() throws Exception {
-    Path project = Path.of(System.getProperty("q35.projectDir", "."));
+    project = Path.of(System.getProperty("q35.projectDir", "."));
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
         project.resolve("target/key-negative/proofs"),
@@ -61,6 +64,21 @@ class KeyNegativeControlTest {
   void intOverflowIsAnObligation() {
     assertStatus("incrementWrong(int)", ContractResult.OPEN);
     assertStatus("increment(int)", ContractResult.CLOSED);
+  }
+
+  /** Replay is not trusted blindly: a closed proof of one contract must not close another. */
+  @Test
+  void replayOfAProofForAnotherContractIsNotClosed() throws Exception {
+    Path proofs = project.resolve("target/key-negative/proofs");
+    Files.copy(proofs.resolve(KeyProver.proofFileName("Controls.increment(int).normal_behavior.0")),
+        proofs.resolve(KeyProver.proofFileName("Controls.incrementWrong(int).normal_behavior.0")),
+        StandardCopyOption.REPLACE_EXISTING);
+    KeyProver.Options options = new KeyProver.Options(
+        project.resolve("src/test/key-negative"), proofs, project.resolve("target/key-config"),
+        5_000, 2_000, true, false, "incrementWrong", java.util.Set.of());
+    ContractResult r = KeyProver.run(options).contracts().get(0);
+    assertTrue(!ContractResult.CLOSED.equals(r.replay()), "bogus replay accepted: " + r);
+    assertEquals(ContractResult.OPEN, r.status(), r.toString());
   }
 
   @Test
