@@ -358,7 +358,11 @@ public final class KeyProver {
     Statistics stats = proof.getStatistics();
     boolean closed = proof.closed();
     String savedAs = "";
-    if (options.save()) {
+    if (closed && ContractResult.CLOSED.equals(replay)) {
+      // The committed proof replayed to a closed proof of the current source: keep it, so that
+      // a run does not rewrite proof files just because timings in them changed.
+      savedAs = fileName;
+    } else if (options.save()) {
       // Closed proofs go to the proof directory (committed); open ones, which can be tens of
       // MB, next to KeY's config dir under target/ for inspection.
       Path dir = closed ? options.proofDir()
