@@ -11,12 +11,14 @@ import picocli.CommandLine.Command;
     description = "Verified reference implementation of 3.5-bit weight quantization.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      VerifyCommand.class,
       ConformanceCommand.class,
+      ProveCommand.class,
+      ReportCommand.class,
       GenerateCommand.class,
       QuantizeCommand.class,
       EvalCommand.class,
       BenchCommand.class,
-      ReportCommand.class,
     })
 public final class Q35Cli implements Runnable {
 

@@ -67,6 +67,10 @@ public final class Activations {
     @*/
   public static void groupSums(byte[] xq, int off, int k, int g, int[] sums) {
     int groups = WeightQuant.groupCount(k, g);
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ decreases groups - gi;
+      @ assignable sums[0 .. groups - 1];
+      @*/
     for (int gi = 0; gi < groups; gi++) {
       int start = gi * g;
       int len = Math.min(k - start, g);
@@ -86,6 +90,11 @@ public final class Activations {
     @   assignable \nothing;
     @*/
   public static void checkCodes(byte[] xq, int off, int len) {
+    /*@ loop_invariant off <= i && i <= off + len;
+      @ loop_invariant (\forall int j; off <= j && j < i; -127 <= xq[j]);
+      @ decreases off + len - i;
+      @ assignable \nothing;
+      @*/
     for (int i = off; i < off + len; i++) {
       if (xq[i] < -127) {
         throw new IllegalArgumentException(

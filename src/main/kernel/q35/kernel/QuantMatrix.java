@@ -118,17 +118,13 @@ public final class QuantMatrix {
    * Unpacks row {@code row} into lattice values {@code lattice[0..k)}; rejects a row whose
    * padding (positions k and beyond) is not zero.
    */
-  /*@ public normal_behavior
+  /*@ public behavior
     @   requires packed != null && lattice != null;
     @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
     @   requires 0 <= row && (row + 1) * rowBytes(format, k) <= packed.length && k <= lattice.length;
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   assignable lattice[0 .. k - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @ also public exceptional_behavior
-    @   requires packed != null && lattice != null;
-    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
-    @   requires 0 <= row && (row + 1) * rowBytes(format, k) <= packed.length && k <= lattice.length;
     @   signals_only IllegalArgumentException;
     @*/
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
@@ -171,15 +167,13 @@ public final class QuantMatrix {
   }
 
   /** Dequantizes the whole matrix into row-major floats {@code out} (n rows of k). */
-  /*@ public normal_behavior
+  /*@ public behavior
     @   requires packed != null && scales != null && offsets != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires packed.length == n * rowBytes(format, k) && out.length == n * k;
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable out[*];
-    @ also public exceptional_behavior
-    @   requires packed != null && scales != null && offsets != null && out != null;
     @   signals_only IllegalArgumentException;
     @*/
   public static void dequantize(int format, byte[] packed, float[] scales, float[] offsets, int n,
@@ -213,7 +207,7 @@ public final class QuantMatrix {
    * The integer part of a matrix-vector product: {@code acc[j * groups + gi]} is the exact int32
    * dot product of row j's group gi with the matching activation codes.
    */
-  /*@ public normal_behavior
+  /*@ public behavior
     @   requires packed != null && xq != null && acc != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
@@ -221,8 +215,6 @@ public final class QuantMatrix {
     @   requires acc.length == n * ((k + g - 1) / g);
     @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*];
-    @ also public exceptional_behavior
-    @   requires packed != null && xq != null && acc != null;
     @   signals_only IllegalArgumentException;
     @*/
   public static void matvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
@@ -246,7 +238,7 @@ public final class QuantMatrix {
    * (scale * acc + offset * sumX), from int8 activation codes {@code xq} with scale
    * {@code xScale}.
    */
-  /*@ public normal_behavior
+  /*@ public behavior
     @   requires packed != null && scales != null && offsets != null && xq != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
@@ -254,8 +246,6 @@ public final class QuantMatrix {
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
-    @ also public exceptional_behavior
-    @   requires packed != null && scales != null && offsets != null && xq != null && out != null;
     @   signals_only IllegalArgumentException;
     @*/
   public static void matvec(int format, byte[] packed, float[] scales, float[] offsets, int n,
@@ -281,7 +271,7 @@ public final class QuantMatrix {
    * The float matrix product of m activation rows (row r: codes {@code xq[r*k .. r*k + k)},
    * scale {@code xScales[r]}) with the matrix: {@code out[r * n + j]}.
    */
-  /*@ public normal_behavior
+  /*@ public behavior
     @   requires packed != null && scales != null && offsets != null && xq != null;
     @   requires xScales != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
@@ -291,9 +281,6 @@ public final class QuantMatrix {
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
-    @ also public exceptional_behavior
-    @   requires packed != null && scales != null && offsets != null && xq != null;
-    @   requires xScales != null && out != null;
     @   signals_only IllegalArgumentException;
     @*/
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,

@@ -73,6 +73,12 @@ public final class Rounding {
     @   assignable \nothing;
     @*/
   public static void requireFinite(float[] x, int off, int len, String what) {
+    /*@ loop_invariant off <= i && i <= off + len;
+      @ loop_invariant (\forall int j; off <= j && j < i; x[j] == x[j]
+      @                 && -FLOAT_MAX <= x[j] && x[j] <= FLOAT_MAX);
+      @ decreases off + len - i;
+      @ assignable \nothing;
+      @*/
     for (int i = off; i < off + len; i++) {
       float v = x[i];
       if (v != v) {

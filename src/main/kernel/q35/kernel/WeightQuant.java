@@ -191,6 +191,10 @@ public final class WeightQuant {
   public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
       int aOff) {
     int groups = groupCount(k, g);
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ decreases groups - gi;
+      @ assignable acc[aOff .. aOff + groups - 1];
+      @*/
     for (int gi = 0; gi < groups; gi++) {
       int start = gi * g;
       int len = Math.min(k - start, g);

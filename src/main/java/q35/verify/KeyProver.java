@@ -1,0 +1,449 @@
+package q35.verify;
+
+import de.uka.ilkd.key.control.DefaultUserInterfaceControl;
+import de.uka.ilkd.key.control.KeYEnvironment;
+import de.uka.ilkd.key.java.abstraction.KeYJavaType;
+import de.uka.ilkd.key.logic.Choice;
+import de.uka.ilkd.key.logic.op.IObserverFunction;
+import de.uka.ilkd.key.logic.op.IProgramMethod;
+import de.uka.ilkd.key.logic.op.ProgramMethod;
+import de.uka.ilkd.key.nparser.KeyAst;
+import de.uka.ilkd.key.nparser.ParsingFacade;
+import de.uka.ilkd.key.nparser.ProofReplayer;
+import de.uka.ilkd.key.proof.Proof;
+import de.uka.ilkd.key.proof.Statistics;
+import de.uka.ilkd.key.proof.init.ProofOblInput;
+import de.uka.ilkd.key.proof.io.IntermediatePresentationProofFileParser;
+import de.uka.ilkd.key.proof.io.IntermediateProofReplayer;
+import de.uka.ilkd.key.proof.io.ProofSaver;
+import de.uka.ilkd.key.proof.mgt.SpecificationRepository;
+import de.uka.ilkd.key.settings.PathConfig;
+import de.uka.ilkd.key.settings.ProofSettings;
+import de.uka.ilkd.key.settings.StrategySettings;
+import de.uka.ilkd.key.speclang.Contract;
+import de.uka.ilkd.key.strategy.StrategyProperties;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.Token;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Proves every JML contract of a source folder with KeY in auto mode, from scratch, and replays
+ * previously saved proof files against the same contracts.
+ *
+ * <p>Soundness-relevant settings, fixed before KeY reads anything: integer arithmetic with
+ * overflow checks ({@code intRules:arithmeticSemanticsCheckingOF}: every int operation must be
+ * shown not to overflow), runtime exceptions banned ({@code runtimeExceptions:ban}: every array
+ * access, division and dereference is a proof obligation), KeY's user settings ignored
+ * ({@code key.disregardSettings}) and its configuration directory private to the build.
+ */
+public final class KeyProver {
+
+  /** The KeY release this runner was written and measured against. */
+  public static final String KEY_VERSION = "2.12.3";
+  /** Taclet options every proof must use. */
+  public static final Map<String, String> REQUIRED_CHOICES = Map.of(
+      "intRules", "intRules:arithmeticSemanticsCheckingOF",
+      "runtimeExceptions", "runtimeExceptions:ban",
+      // Since Java 17 (JEP 306) all float arithmetic is strict, so KeY may treat every method
+      // as strictfp; its default (strictfpOnly) leaves float operations of non-strictfp
+      // methods uninterpreted.
+      "floatRules", "floatRules:assumeStrictfp");
+
+  /** Settings of one run. */
+  public record Options(
+      Path sourceDir,
+      Path proofDir,
+      Path configDir,
+      long timeoutMillis,
+      int maxSteps,
+      boolean replay,
+      boolean save,
+      String only,
+      java.util.Set<String> quickKeys) {}
+
+  /** Everything one run found: contract results and the methods of the loaded types. */
+  public record Run(List<ContractResult> contracts, Map<String, List<String>> methodsByType,
+      long loadMillis, long totalMillis) {}
+
+  private static boolean configured;
+
+  private KeyProver() {}
+
+  /** Runs {@code q35 prove} with the given arguments (the Maven verify phase calls this). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new q35.cli.ProveCommand()).execute(args));
+  }
+
+  /**
+   * Fixes KeY's global settings once per JVM: private config dir, user settings ignored, and
+   * the required taclet options as defaults for every proof loaded afterwards.
+   */
+  public static synchronized void configure(Path configDir) throws IOException {
+    if (configured) {
+      return;
+    }
+    Files.createDirectories(configDir);
+    System.setProperty(PathConfig.DISREGARD_SETTINGS_PROPERTY, "true");
+    PathConfig.setKeyConfigDir(configDir.toAbsolutePath().toString());
+    Map<String, String> choices =
+        new HashMap<>(ProofSettings.DEFAULT_SETTINGS.getChoiceSettings().getDefaultChoices());
+    choices.putAll(REQUIRED_CHOICES);
+    ProofSettings.DEFAULT_SETTINGS.getChoiceSettings().setDefaultChoices(choices);
+    configured = true;
+  }
+
+  /** The strategy of the first attempt: linear plus defined non-linear operations. */
+  static StrategyProperties strategy(String nonLinear, String methods) {
+    StrategyProperties sp = new StrategyProperties();
+    sp.setProperty(StrategyProperties.METHOD_OPTIONS_KEY, methods);
+    sp.setProperty(StrategyProperties.LOOP_OPTIONS_KEY, StrategyProperties.LOOP_SCOPE_INV_TACLET);
+    sp.setProperty(StrategyProperties.BLOCK_OPTIONS_KEY,
+        StrategyProperties.BLOCK_CONTRACT_INTERNAL);
+    sp.setProperty(StrategyProperties.SPLITTING_OPTIONS_KEY, StrategyProperties.SPLITTING_NORMAL);
+    sp.setProperty(StrategyProperties.STOPMODE_OPTIONS_KEY, StrategyProperties.STOPMODE_DEFAULT);
+    sp.setProperty(StrategyProperties.NON_LIN_ARITH_OPTIONS_KEY, nonLinear);
+    sp.setProperty(StrategyProperties.QUERY_OPTIONS_KEY, StrategyProperties.QUERY_ON);
+    sp.setProperty(StrategyProperties.QUERYAXIOM_OPTIONS_KEY, StrategyProperties.QUERYAXIOM_ON);
+    sp.setProperty(StrategyProperties.DEP_OPTIONS_KEY, StrategyProperties.DEP_ON);
+    sp.setProperty(StrategyProperties.OSS_OPTIONS_KEY, StrategyProperties.OSS_ON);
+    sp.setProperty(StrategyProperties.QUANTIFIERS_OPTIONS_KEY,
+        StrategyProperties.QUANTIFIERS_INSTANTIATE);
+    sp.setProperty(StrategyProperties.CLASS_AXIOM_OPTIONS_KEY,
+        StrategyProperties.CLASS_AXIOM_FREE);
+    sp.setProperty(StrategyProperties.MPS_OPTIONS_KEY, StrategyProperties.MPS_MERGE);
+    sp.setProperty(StrategyProperties.AUTO_INDUCTION_OPTIONS_KEY,
+        StrategyProperties.AUTO_INDUCTION_OFF);
+    return sp;
+  }
+
+  /** Short description of a strategy attempt, for the results. */
+  static String describe(String nonLinear, String methods, int maxSteps, long timeoutMillis) {
+    return "SPLITTING_NORMAL, STOPMODE_DEFAULT, " + methods + ", LOOP_SCOPE_INV_TACLET, QUERY_ON, "
+        + "QUANTIFIERS_INSTANTIATE, " + nonLinear + ", maxSteps=" + maxSteps + ", timeout="
+        + timeoutMillis + "ms";
+  }
+
+  /** Loads {@code options.sourceDir()}, proves every contract and replays saved proofs. */
+  public static Run run(Options options) throws Exception {
+    configure(options.configDir());
+    long t0 = System.nanoTime();
+    List<String> typeNames = typeNames(options.sourceDir());
+    KeYEnvironment<DefaultUserInterfaceControl> env = load(options.sourceDir());
+    long loadMillis = (System.nanoTime() - t0) / 1_000_000;
+    try {
+      checkChoices(env);
+      Map<String, List<String>> methods = new TreeMap<>();
+      for (String typeName : typeNames) {
+        methods.put(typeName, methodsOf(env, typeName));
+      }
+      List<ContractResult> results = new ArrayList<>();
+      Map<String, Contract> byKey = contracts(env, typeNames);
+      if (options.save()) {
+        Files.createDirectories(options.proofDir());
+      }
+      for (Map.Entry<String, Contract> e : byKey.entrySet()) {
+        if (!java.util.regex.Pattern.compile(options.only()).matcher(e.getKey()).find()) {
+          continue;
+        }
+        results.add(proveOne(env, e.getKey(), e.getValue(), options));
+      }
+      long totalMillis = (System.nanoTime() - t0) / 1_000_000;
+      return new Run(results, methods, loadMillis, totalMillis);
+    } finally {
+      env.dispose();
+    }
+  }
+
+  @SuppressWarnings("nullness:argument") // KeY's API takes null for "no class path, default boot class path, no includes"
+  private static KeYEnvironment<DefaultUserInterfaceControl> load(Path sourceDir)
+      throws Exception {
+    return KeYEnvironment.load(sourceDir.toFile(), null, null, null);
+  }
+
+  /** Fails loudly if KeY did not take the required taclet options. */
+  private static void checkChoices(KeYEnvironment<?> env) {
+    TreeSet<String> active = new TreeSet<>();
+    for (Choice c : env.getInitConfig().getActivatedChoices()) {
+      active.add(c.name().toString());
+    }
+    for (String required : REQUIRED_CHOICES.values()) {
+      if (!active.contains(required)) {
+        throw new IllegalStateException("KeY did not activate " + required + "; active: " + active);
+      }
+    }
+  }
+
+  /** Fully qualified names of the top-level classes in a source folder. */
+  static List<String> typeNames(Path sourceDir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(sourceDir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String rel = sourceDir.relativize(p).toString();
+        if (rel.endsWith(".java")) {
+          names.add(rel.substring(0, rel.length() - 5).replace(File.separatorChar, '.'));
+        }
+      }
+    }
+    java.util.Collections.sort(names);
+    return names;
+  }
+
+  /** Signatures of the methods (no constructors, no implicit methods) declared in a type. */
+  private static List<String> methodsOf(KeYEnvironment<?> env, String typeName) {
+    List<String> out = new ArrayList<>();
+    KeYJavaType kjt = env.getJavaInfo().getKeYJavaType(typeName);
+    if (kjt == null) {
+      throw new IllegalStateException("KeY did not load type " + typeName);
+    }
+    for (ProgramMethod pm : env.getJavaInfo().getAllProgramMethodsLocallyDeclared(kjt)) {
+      if (pm.isConstructor() || pm.isImplicit()) {
+        continue;
+      }
+      out.add(signature(pm));
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
+  /** {@code name(paramType,...)} of a method or observer. */
+  static String signature(IObserverFunction target) {
+    String name = target instanceof IProgramMethod pm ? pm.getName() : target.name().toString();
+    int colons = name.lastIndexOf("::");
+    if (colons >= 0) {
+      name = name.substring(colons + 2);
+    }
+    StringBuilder sb = new StringBuilder(name).append('(');
+    for (int i = 0; i < target.getNumParams(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(javaTypeName(target.getParamType(i).getFullName()));
+    }
+    return sb.append(')').toString();
+  }
+
+  /** Source spelling of a type name KeY may give in JVM form ({@code [B} is {@code byte[]}). */
+  static String javaTypeName(String name) {
+    int dims = 0;
+    while (dims < name.length() && name.charAt(dims) == '[') {
+      dims++;
+    }
+    if (dims == 0) {
+      return name;
+    }
+    String elem = name.substring(dims);
+    String base = switch (elem) {
+      case "B" -> "byte";
+      case "C" -> "char";
+      case "D" -> "double";
+      case "F" -> "float";
+      case "I" -> "int";
+      case "J" -> "long";
+      case "S" -> "short";
+      case "Z" -> "boolean";
+      default -> elem.startsWith("L") && elem.endsWith(";")
+          ? elem.substring(1, elem.length() - 1) : elem;
+    };
+    return base + "[]".repeat(dims);
+  }
+
+  /** Every non-combined contract of the given types, by stable key. */
+  private static Map<String, Contract> contracts(KeYEnvironment<?> env, List<String> typeNames) {
+    Map<String, Contract> byKey = new TreeMap<>();
+    for (Contract c : env.getSpecificationRepository().getAllContracts()) {
+      String type = c.getKJT().getFullName();
+      if (!typeNames.contains(type)
+          || c.getName().contains(SpecificationRepository.CONTRACT_COMBINATION_MARKER)) {
+        continue;
+      }
+      String key = key(c);
+      if (byKey.put(key, c) != null) {
+        throw new IllegalStateException("two contracts share the key " + key);
+      }
+    }
+    return byKey;
+  }
+
+  /** Stable name of a contract: {@code SimpleClass.method(params).kind.n}. */
+  static String key(Contract c) {
+    String type = c.getKJT().getFullName();
+    String simple = type.substring(type.lastIndexOf('.') + 1);
+    String name = c.getName();
+    String kind;
+    if (name.contains("normal_behavior")) {
+      kind = "normal_behavior";
+    } else if (name.contains("exceptional_behavior")) {
+      kind = "exceptional_behavior";
+    } else if (name.contains("accessible") || name.contains("dependency")) {
+      kind = "accessible";
+    } else {
+      kind = "behavior";
+    }
+    String n = name.substring(name.lastIndexOf('.') + 1);
+    return simple + "." + signature(c.getTarget()) + "." + kind + "." + n;
+  }
+
+  /** File name of a contract's proof: the key with brackets and commas made file-safe. */
+  public static String proofFileName(String key) {
+    return key.replace("[]", "Arr").replace("(", "__").replace(")", "").replace(",", "_")
+        + ".proof";
+  }
+
+  private static ContractResult proveOne(KeYEnvironment<?> env, String key, Contract contract,
+      Options options) throws Exception {
+    long t0 = System.nanoTime();
+    String type = contract.getKJT().getFullName();
+    String method = signature(contract.getTarget());
+    String fileName = proofFileName(key);
+    Path file = options.proofDir().resolve(fileName);
+
+    // Replay the committed proof first (before it is overwritten), in this environment, so it
+    // is checked against the current source and this run's taclet options.
+    String replay = "skipped";
+    if (options.replay()) {
+      replay = Files.isRegularFile(file) ? replay(env, contract, file) : "missing";
+    }
+
+    // Then prove from scratch: the fresh proof is the authority.
+    // Attempt 1: defined non-linear operations; attempt 2: non-linear completion (more case
+    // splits, more steps). Contracts the manifest expects to stay open get attempt 1 only,
+    // with at most 5 s, so that the run stays within minutes.
+    boolean quick = options.quickKeys().contains(key);
+    List<String[]> attempts = new ArrayList<>();
+    attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_DEF_OPS,
+        StrategyProperties.METHOD_CONTRACT});
+    if (!quick) {
+      attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_COMPLETION,
+          StrategyProperties.METHOD_CONTRACT});
+    }
+    long timeout = quick ? Math.min(5000, options.timeoutMillis()) : options.timeoutMillis();
+    @Nullable Proof proof = null;
+    String strategy = "";
+    for (int a = 0; a < attempts.size(); a++) {
+      if (proof != null) {
+        proof.dispose();
+      }
+      int steps = a == 0 ? options.maxSteps() : 4 * options.maxSteps();
+      String[] att = attempts.get(a);
+      proof = attempt(env, contract, strategy(att[0], att[1]), steps, timeout);
+      strategy = describe(att[0], att[1], steps, timeout);
+      if (proof.closed()) {
+        break;
+      }
+    }
+    if (proof == null) {
+      throw new IllegalStateException("no proof attempt for " + key);
+    }
+    if (!proof.closed() && Boolean.getBoolean("q35.key.debug")) {
+      int shown = 0;
+      for (de.uka.ilkd.key.proof.Goal g : proof.openGoals()) {
+        if (shown++ == 3) {
+          break;
+        }
+        System.err.println("OPEN GOAL of " + key + ":\n" + de.uka.ilkd.key.pp.LogicPrinter
+            .quickPrintSequent(g.sequent(), proof.getServices()));
+      }
+    }
+    Statistics stats = proof.getStatistics();
+    boolean closed = proof.closed();
+    String savedAs = "";
+    if (closed && ContractResult.CLOSED.equals(replay)) {
+      // The committed proof replayed to a closed proof of the current source: keep it, so that
+      // a run does not rewrite proof files just because timings in them changed.
+      savedAs = fileName;
+    } else if (options.save()) {
+      // Closed proofs go to the proof directory (committed); open ones, which can be tens of
+      // MB, next to KeY's config dir under target/ for inspection.
+      Path dir = closed ? options.proofDir()
+          : options.configDir().toAbsolutePath().resolveSibling("key-open-proofs");
+      Files.createDirectories(dir);
+      ProofSaver.saveToFile(dir.resolve(fileName).toFile(), proof);
+      savedAs = closed ? fileName : dir.resolve(fileName).toString();
+    }
+    int open = proof.openGoals().size();
+    proof.dispose();
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    System.err.printf("KeY %-6s %7d ms %7d nodes  replay=%s  %s%n",
+        closed ? ContractResult.CLOSED : ContractResult.OPEN, millis, stats.nodes, replay, key);
+    return new ContractResult(key, type, method, contract.getName(),
+        closed ? ContractResult.CLOSED : ContractResult.OPEN, strategy, stats.nodes,
+        stats.branches, open, millis, savedAs, replay, "unlisted");
+  }
+
+  private static Proof attempt(KeYEnvironment<?> env, Contract contract, StrategyProperties sp,
+      int maxSteps, long timeoutMillis) throws Exception {
+    ProofOblInput po = contract.createProofObl(env.getInitConfig(), contract);
+    Proof proof = env.createProof(po);
+    applyStrategy(proof, sp, maxSteps, timeoutMillis);
+    env.getProofControl().startAndWaitForAutoMode(proof);
+    return proof;
+  }
+
+  private static void applyStrategy(Proof proof, StrategyProperties sp, int maxSteps,
+      long timeoutMillis) {
+    for (StrategySettings ss : List.of(proof.getSettings().getStrategySettings(),
+        ProofSettings.DEFAULT_SETTINGS.getStrategySettings())) {
+      ss.setMaxSteps(maxSteps);
+      ss.setTimeout(timeoutMillis);
+      ss.setActiveStrategyProperties(sp);
+    }
+    proof.setActiveStrategy(
+        proof.getServices().getProfile().getDefaultStrategyFactory().create(proof, sp));
+  }
+
+  /**
+   * Replays a saved proof file onto a fresh proof obligation of {@code contract} built in this
+   * environment (current source, this run's taclet options). Returns {@code closed}, {@code open}
+   * or {@code error: ...}.
+   */
+  @SuppressWarnings("nullness:argument") // KeY documents null as allowed for the loader (only used in error messages), listener and monitor
+  static String replay(KeYEnvironment<?> env, Contract contract, Path file) {
+    @Nullable Proof proof = null;
+    try {
+      proof = env.createProof(contract.createProofObl(env.getInitConfig(), contract));
+      applyStrategy(proof, strategy(StrategyProperties.NON_LIN_ARITH_COMPLETION,
+          StrategyProperties.METHOD_CONTRACT), 1, 1000);
+      KeyAst.File ast = ParsingFacade.parseFile(file);
+      @Nullable Token token = ast.findProof();
+      if (token == null) {
+        return "error: no \\proof section";
+      }
+      IntermediatePresentationProofFileParser parser =
+          new IntermediatePresentationProofFileParser(proof);
+      ProofReplayer.run(token, CharStreams.fromPath(file), parser, file.toUri());
+      IntermediatePresentationProofFileParser.Result parsed = parser.getResult();
+      IntermediateProofReplayer replayer = new IntermediateProofReplayer(null, proof, parsed);
+      IntermediateProofReplayer.Result result = replayer.replay(null, null);
+      int errors = parsed.errors().size() + result.getErrors().size();
+      if (errors > 0) {
+        Throwable first = !parsed.errors().isEmpty() ? parsed.errors().get(0)
+            : result.getErrors().get(0);
+        return "error: " + errors + " replay errors, first: " + oneLine(first);
+      }
+      return proof.closed() ? ContractResult.CLOSED : ContractResult.OPEN;
+    } catch (Exception | AssertionError e) {
+      return "error: " + oneLine(e);
+    } finally {
+      if (proof != null) {
+        proof.dispose();
+      }
+    }
+  }
+
+  private static String oneLine(Throwable t) {
+    String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
+    msg = msg.replace('\n', ' ');
+    return msg.length() > 300 ? msg.substring(0, 300) + "..." : msg;
+  }
+}

@@ -1,0 +1,140 @@
+package keyneg;
+
+/**
+ * Negative controls of the KeY runner (KeyNegativeControlTest). Each method named "...Wrong"
+ * carries a deliberately false contract that KeY must leave OPEN; its twin without "Wrong" is
+ * the same code with the correct contract, which KeY must CLOSE. If a wrong contract ever
+ * closes, the runner's settings are unsound and no proof it reports can be trusted.
+ */
+public final class Controls {
+
+  private Controls() {}
+
+  /** 3-bit half with a range of [-4, 4]: 4 does not fit in 3 bits and comes back as -4. */
+  /*@ public normal_behavior
+    @   requires -4 <= lo && lo <= 4;
+    @   ensures \result == lo;
+    @*/
+  public static int threeBitRoundTripWrong(int lo) {
+    int code = (lo + 8) % 8;
+    return code < 4 ? code : code - 8;
+  }
+
+  /** The same round trip on the real 3-bit range [-4, 3]. */
+  /*@ public normal_behavior
+    @   requires -4 <= lo && lo <= 3;
+    @   ensures \result == lo;
+    @*/
+  public static int threeBitRoundTrip(int lo) {
+    int code = (lo + 8) % 8;
+    return code < 4 ? code : code - 8;
+  }
+
+  /** One bounded product, as IntDot.mulBounded. */
+  /*@ public normal_behavior
+    @   requires -127 <= x && x <= 127 && -8 <= q && q <= 8;
+    @   ensures \result == x * q;
+    @   ensures -1016 <= \result && \result <= 1016;
+    @*/
+  public static /*@ pure @*/ int mul(int x, int q) {
+    return x * q;
+  }
+
+  /** Dot product allowed one element more than MAX_K = 2,113,665: the int32 sum can overflow. */
+  /*@ public normal_behavior
+    @   requires x != null && q != null;
+    @   requires 0 <= len && len <= 2113666 && len <= x.length && len <= q.length;
+    @   requires (\forall int i; 0 <= i && i < len; -127 <= x[i] && x[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < len; -8 <= q[i] && q[i] <= 8);
+    @   ensures -1016 * len <= \result && \result <= 1016 * len;
+    @*/
+  public static int dotWrong(byte[] x, int[] q, int len) {
+    int acc = 0;
+    /*@ loop_invariant 0 <= i && i <= len;
+      @ loop_invariant -1016 * i <= acc && acc <= 1016 * i;
+      @ decreases len - i;
+      @ assignable \nothing;
+      @*/
+    for (int i = 0; i < len; i++) {
+      acc = acc + mul(x[i], q[i]);
+    }
+    return acc;
+  }
+
+  /** The same dot product with the correct bound MAX_K = 2,113,665. */
+  /*@ public normal_behavior
+    @   requires x != null && q != null;
+    @   requires 0 <= len && len <= 2113665 && len <= x.length && len <= q.length;
+    @   requires (\forall int i; 0 <= i && i < len; -127 <= x[i] && x[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < len; -8 <= q[i] && q[i] <= 8);
+    @   ensures -1016 * len <= \result && \result <= 1016 * len;
+    @*/
+  public static int dot(byte[] x, int[] q, int len) {
+    int acc = 0;
+    /*@ loop_invariant 0 <= i && i <= len;
+      @ loop_invariant -1016 * i <= acc && acc <= 1016 * i;
+      @ decreases len - i;
+      @ assignable \nothing;
+      @*/
+    for (int i = 0; i < len; i++) {
+      acc = acc + mul(x[i], q[i]);
+    }
+    return acc;
+  }
+
+  /** Sum whose loop runs one index too far (i <= len): reads x[off + len]. */
+  /*@ public normal_behavior
+    @   requires x != null && 0 <= off && 0 <= len && len <= 1000 && off + len <= x.length;
+    @   requires (\forall int k; 0 <= k && k < x.length; -128 <= x[k] && x[k] <= 127);
+    @   ensures -128 * (len + 1) <= \result && \result <= 127 * (len + 1);
+    @*/
+  public static int sumWrong(byte[] x, int off, int len) {
+    int s = 0;
+    /*@ loop_invariant 0 <= i && i <= len + 1;
+      @ loop_invariant -128 * i <= s && s <= 127 * i;
+      @ decreases len + 1 - i;
+      @ assignable \nothing;
+      @*/
+    for (int i = 0; i <= len; i++) {
+      s = s + x[off + i];
+    }
+    return s;
+  }
+
+  /** The same sum with the correct loop bound (i < len). */
+  /*@ public normal_behavior
+    @   requires x != null && 0 <= off && 0 <= len && len <= 1000 && off + len <= x.length;
+    @   requires (\forall int k; 0 <= k && k < x.length; -128 <= x[k] && x[k] <= 127);
+    @   ensures -128 * len <= \result && \result <= 127 * len;
+    @*/
+  public static int sum(byte[] x, int off, int len) {
+    int s = 0;
+    /*@ loop_invariant 0 <= i && i <= len;
+      @ loop_invariant -128 * i <= s && s <= 127 * i;
+      @ decreases len - i;
+      @ assignable \nothing;
+      @*/
+    for (int i = 0; i < len; i++) {
+      s = s + x[off + i];
+    }
+    return s;
+  }
+
+  /** Increment with no upper bound on x: x + 1 overflows at Integer.MAX_VALUE. */
+  /*@ public normal_behavior
+    @   requires 0 <= x;
+    @   ensures \result > x;
+    @*/
+  public static int incrementWrong(int x) {
+    return x + 1;
+  }
+
+  /** The same increment below Integer.MAX_VALUE. */
+  /*@ public normal_behavior
+    @   requires 0 <= x && x < 2147483647;
+    @   ensures \result > x;
+    @*/
+  public static int increment(int x) {
+    return x + 1;
+  }
+}
