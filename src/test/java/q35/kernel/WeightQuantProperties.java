@@ -140,6 +140,21 @@ class WeightQuantProperties {
   }
 
   @Test
+  void signedZeroGroupsGetAPositiveZeroScale() {
+    // The extremes are the first of equal values, so hi - lo is +0 - +0 or -0 - -0: never -0.
+    for (float[] w : new float[][] {{0f, -0f}, {-0f, 0f}, {0f, -0f, 0f, -0f}}) {
+      for (int format : new int[] {QuantMatrix.FORMAT_Q35, QuantMatrix.FORMAT_INT4}) {
+        float[] s = new float[1];
+        float[] m = new float[1];
+        QuantMatrix.quantize(format, w, 1, w.length, w.length,
+            new byte[QuantMatrix.rowBytes(format, w.length)], s, m);
+        assertEquals(0, Float.floatToRawIntBits(s[0]), "scale of " + java.util.Arrays.toString(w));
+        assertEquals(0, Float.floatToRawIntBits(m[0]), "offset of " + java.util.Arrays.toString(w));
+      }
+    }
+  }
+
+  @Test
   void groupsAreIndependent() {
     // Two groups of 2: the second group's outlier must not change the first group's scale.
     float[] w = {0f, 1f, -100f, 100f};
