@@ -24,12 +24,12 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.zip.CRC32C;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import q35.kernel.QuantMatrix;
 import q35.llama.LinearFactory;
 import q35.model.LlamaConfig;
 import q35.model.LlamaWeights;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
+import q35.quant.FastMatvec;
 import q35.quant.QuantizedLinear;
 import q35.quant.QuantizedMatrix;
 import q35.quant.WeightFormat;
@@ -73,16 +73,11 @@ public final class Q35Container {
         (name, w, rows, cols) -> QuantizedMatrix.quantize(format, w, rows, cols));
   }
 
-  /** Chooses the codes of one matrix (round to nearest, or GPTQ), given its container name. */
-  public interface MatrixQuantizer {
-    QuantizedMatrix quantize(String name, float[] weights, int rows, int cols);
-  }
-
   /** As {@link #write(Path, LlamaWeights, Vocabulary, WeightFormat, boolean, String,
    * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. */
   public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
-      MatrixQuantizer quantizer) throws IOException {
+      QuantizedLinear.Quantizer quantizer) throws IOException {
     LlamaConfig c = weights.config();
     List<String> names = new ArrayList<>();
     List<TensorSource> tensors = new ArrayList<>();
@@ -233,7 +228,7 @@ public final class Q35Container {
 
   private static void addMatrix(List<String> names, List<TensorSource> tensors, String name,
       WeightFormat format, FloatSupplier weights, int rows, int cols,
-      MatrixQuantizer quantizer) {
+      QuantizedLinear.Quantizer quantizer) {
     if (format.kind() == WeightFormat.Kind.F32) {
       addFloat(names, tensors, name, weights.get(), rows, cols);
       return;
@@ -445,12 +440,9 @@ public final class Q35Container {
           float[] m = floats(blob(ch, blobs, "offsets", 4 * rows * groups, dataEnd, src, name));
           QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
           try {
-            // Unpacking checks padding; FastMatvec would check scales, the kernel checks here.
-            q.lattice();
-            if (wf.kind() != WeightFormat.Kind.Q8) {
-              QuantMatrix.dequantize(kernelFormat(wf), packed, s, m, rows, cols, g,
-                  new float[rows * cols]);
-            }
+            // The checks the loaded layer makes: padding (through the kernel's unpackRow) and
+            // scale and offset ranges, for every format, q8 included.
+            new FastMatvec(q);
           } catch (IllegalArgumentException e) {
             throw new ContainerFormatException(src + ": tensor " + name + ": " + e.getMessage());
           }
@@ -466,10 +458,6 @@ public final class Q35Container {
     } catch (IllegalArgumentException e) {
       throw new ContainerFormatException(src + ": " + e.getMessage());
     }
-  }
-
-  static int kernelFormat(WeightFormat f) {
-    return f.kind() == WeightFormat.Kind.Q35 ? QuantMatrix.FORMAT_Q35 : QuantMatrix.FORMAT_INT4;
   }
 
   private static byte[] blob(FileChannel ch, JsonObject blobs, String key, long expected,

@@ -73,12 +73,8 @@ public final class Q35ModelFormat {
       }
     }
     float[] emb = floats(c, "token_embedding", src);
-    float[] wcls = cfg.sharedClassifier() && !c.matrices().containsKey("wcls") ? emb
-        : matrix(c, "wcls", src);
-    if (cfg.sharedClassifier() && wcls != emb) {
-      // A quantized copy of a shared classifier: the float weights stay the embedding.
-      wcls = emb;
-    }
+    // A shared classifier is the embedding; a quantized copy of it is served by linears().
+    float[] wcls = cfg.sharedClassifier() ? emb : matrix(c, "wcls", src);
     return new LlamaWeights(cfg, emb, rmsAtt, mats[0], mats[1], mats[2], mats[3], rmsFfn,
         mats[4], mats[5], mats[6], floats(c, "rms_final", src), wcls, src);
   }

@@ -84,18 +84,22 @@ public final class Gptq {
     return h;
   }
 
+  /**
+   * The codes of one matrix: GPTQ with its calibration matrix, or round-to-nearest when the
+   * calibration saw no input for that tensor.
+   */
+  public static QuantizedLinear.Quantizer quantizer(WeightFormat format,
+      Map<String, double[]> hessians) {
+    return (tensor, w, n, k) -> {
+      double[] h = hessians.get(tensor);
+      return h == null ? QuantizedMatrix.quantize(format, w, n, k) : quantize(format, w, n, k, h);
+    };
+  }
+
   /** A factory quantizing every matrix with GPTQ (classifier only if asked). */
   public static LinearFactory factory(WeightFormat format, Map<String, double[]> hessians,
       boolean quantizeClassifier) {
-    return (name, layer, w, n, k) -> {
-      double[] h = hessians.get(QuantizedLinear.tensorName(name, layer));
-      boolean classifier = LinearFactory.WCLS.equals(name);
-      if (format.kind() == WeightFormat.Kind.F32 || (classifier && !quantizeClassifier)) {
-        return FloatLinear.FACTORY.create(name, layer, w, n, k);
-      }
-      return new QuantizedLinear(h == null ? QuantizedMatrix.quantize(format, w, n, k)
-          : quantize(format, w, n, k, h));
-    };
+    return QuantizedLinear.factory(format, quantizeClassifier, quantizer(format, hessians));
   }
 
   /** GPTQ-quantizes a row-major n x k matrix given H (k x k, row-major). */

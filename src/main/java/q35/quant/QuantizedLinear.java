@@ -46,12 +46,24 @@ public final class QuantizedLinear implements Linear {
    * {@code quantizeClassifier}. An {@code f32} format gives the float reference.
    */
   public static LinearFactory factory(WeightFormat format, boolean quantizeClassifier) {
+    return factory(format, quantizeClassifier,
+        (tensor, w, n, k) -> QuantizedMatrix.quantize(format, w, n, k));
+  }
+
+  /** Chooses the codes of one matrix, given its container name ({@link #tensorName}). */
+  public interface Quantizer {
+    QuantizedMatrix quantize(String tensor, float[] weights, int rows, int cols);
+  }
+
+  /** As {@link #factory(WeightFormat, boolean)}, with the codes chosen by {@code quantizer}. */
+  public static LinearFactory factory(WeightFormat format, boolean quantizeClassifier,
+      Quantizer quantizer) {
     return (name, layer, w, n, k) -> {
       boolean classifier = LinearFactory.WCLS.equals(name);
       if (format.kind() == WeightFormat.Kind.F32 || (classifier && !quantizeClassifier)) {
         return q35.llama.FloatLinear.FACTORY.create(name, layer, w, n, k);
       }
-      return new QuantizedLinear(QuantizedMatrix.quantize(format, w, n, k));
+      return new QuantizedLinear(quantizer.quantize(tensorName(name, layer), w, n, k));
     };
   }
 }
