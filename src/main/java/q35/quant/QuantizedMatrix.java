@@ -1,14 +1,51 @@
 package q35.quant;
 
+import org.checkerframework.checker.index.qual.IndexFor;
+import org.checkerframework.checker.index.qual.Positive;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 
 /**
  * A quantized weight matrix as stored in a {@code .q35} container: rows x cols, grouped along
  * cols, packed codes plus one scale and one offset per group ({@code spec/format.md}).
+ *
+ * <p>The constructor checks the shape and the array lengths, so {@code rows * cols} fits an int
+ * array, {@code packed} holds {@code rows} packed rows, and {@code scales} and {@code offsets}
+ * hold {@code rows * groups()} values each; the values themselves are checked by
+ * {@link FastMatvec}.
  */
-public record QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize,
-    byte[] packed, float[] scales, float[] offsets) {
+public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
+    @Positive int groupSize, byte[] packed, float[] scales, float[] offsets) {
+
+  /** Checks shape and lengths (message prefix {@code SHAPE}); the arrays are not copied. */
+  public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
+      float[] scales, float[] offsets) {
+    if (kind == WeightFormat.Kind.F32) {
+      throw new IllegalArgumentException("f32 is not a quantized format");
+    }
+    if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
+          + " group " + groupSize);
+    }
+    long rowBytes = kind == WeightFormat.Kind.Q8 ? cols
+        : QuantMatrix.rowBytes(kernelFormat(kind), cols);
+    if (packed.length != rows * rowBytes) {
+      throw new IllegalArgumentException("SHAPE: packed has length " + packed.length
+          + ", expected " + rows * rowBytes);
+    }
+    long groups = (long) rows * groupCount(cols, groupSize);
+    if (scales.length != groups || offsets.length != groups) {
+      throw new IllegalArgumentException("SHAPE: scales and offsets have lengths " + scales.length
+          + " and " + offsets.length + ", expected " + groups);
+    }
+    this.kind = kind;
+    this.rows = rows;
+    this.cols = cols;
+    this.groupSize = groupSize;
+    this.packed = packed;
+    this.scales = scales;
+    this.offsets = offsets;
+  }
 
   /** Quantizes a row-major float matrix; q35 and int4 go through the verified kernel. */
   public static QuantizedMatrix quantize(WeightFormat format, float[] w, int rows, int cols) {
@@ -18,7 +55,11 @@ public record QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int gr
         int kernelFormat = kernelFormat(format.kind());
         WeightQuant.checkShape(rows, cols, g);
         int groups = WeightQuant.groupCount(cols, g);
+        // checkShape throws unless rows >= 1 and 1 <= g <= cols <= MAX_K; then rowBytes >= 1
+        @SuppressWarnings("index")
         byte[] packed = new byte[Math.multiplyExact(rows, QuantMatrix.rowBytes(kernelFormat, cols))];
+        // checkShape throws unless rows >= 1 and 1 <= g <= cols <= MAX_K; then groups >= 1
+        @SuppressWarnings("index")
         float[] s = new float[Math.multiplyExact(rows, groups)];
         float[] m = new float[s.length];
         QuantMatrix.quantize(kernelFormat, w, rows, cols, g, packed, s, m);
@@ -33,23 +74,30 @@ public record QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int gr
     return kind == WeightFormat.Kind.Q35 ? QuantMatrix.FORMAT_Q35 : QuantMatrix.FORMAT_INT4;
   }
 
+  /** Number of groups of size {@code g} covering {@code cols} inputs: ceil(cols / g). */
+  static @Positive int groupCount(@Positive int cols, @Positive int g) {
+    return (cols - 1) / g + 1;
+  }
+
   /** Number of groups per row. */
-  public int groups() {
-    return (cols + groupSize - 1) / groupSize;
+  public @Positive int groups() {
+    return groupCount(cols, groupSize);
   }
 
   /** Lattice values, row-major rows x cols, unpacked once (q35 and int4 through the kernel). */
   public byte[] lattice() {
-    byte[] out = new byte[rows * cols];
     if (kind == WeightFormat.Kind.Q8) {
-      System.arraycopy(packed, 0, out, 0, out.length);
-      return out;
+      return packed.clone();
     }
+    byte[] out = new byte[rows * cols];
     int[] row = new int[cols];
     for (int j = 0; j < rows; j++) {
       QuantMatrix.unpackRow(kernelFormat(kind), packed, j, cols, row);
       for (int i = 0; i < cols; i++) {
-        out[j * cols + i] = (byte) row[i];
+        // j < rows and i < cols, so j * cols + i < rows * cols == out.length
+        @SuppressWarnings("index")
+        @IndexFor("out") int p = j * cols + i;
+        out[p] = (byte) row[i];
       }
     }
     return out;
@@ -57,13 +105,18 @@ public record QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int gr
 
   /** The dequantized float matrix, s * q + m per weight (spec/quantization.md section 2.5). */
   public float[] dequantize() {
-    float[] out = new float[rows * cols];
     byte[] lat = lattice();
+    float[] out = new float[lat.length];
     int groups = groups();
     for (int j = 0; j < rows; j++) {
       for (int i = 0; i < cols; i++) {
-        int p = j * groups + i / groupSize;
-        out[j * cols + i] = WeightQuant.dequantizeValue(lat[j * cols + i], scales[p], offsets[p]);
+        // j < rows and i < cols, so j * cols + i < rows * cols == lat.length (lattice())
+        @SuppressWarnings("index")
+        @IndexFor("lat") int q = j * cols + i;
+        // i / groupSize < groups, so p < rows * groups == scales.length == offsets.length
+        @SuppressWarnings("index")
+        @IndexFor({"scales", "offsets"}) int p = j * groups + i / groupSize;
+        out[q] = WeightQuant.dequantizeValue(lat[q], scales[p], offsets[p]);
       }
     }
     return out;

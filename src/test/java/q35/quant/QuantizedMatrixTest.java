@@ -1,0 +1,54 @@
+package q35.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The shape and length checks the array indexing of the fast paths relies on. */
+class QuantizedMatrixTest {
+
+  private static final WeightFormat.Kind Q35 = WeightFormat.Kind.Q35;
+  private static final WeightFormat.Kind Q8 = WeightFormat.Kind.Q8;
+
+  private static void refused(String prefix, Executable e) {
+    IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(x.getMessage().startsWith(prefix), x.getMessage());
+  }
+
+  @Test
+  void constructorRefusesBadShapesAndLengths() {
+    // 2 x 3, group 2: 2 groups per row; q35 packs a row of 3 into one 7-byte block.
+    new QuantizedMatrix(Q35, 2, 3, 2, new byte[14], new float[4], new float[4]);
+    new QuantizedMatrix(Q8, 2, 3, 2, new byte[6], new float[4], new float[4]);
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 0, 3, 2, new byte[0], new float[0],
+        new float[0]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 0, 2, new byte[0], new float[0],
+        new float[0]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 3, 0, new byte[14], new float[4],
+        new float[4]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q8, 65536, 65536, 2, new byte[0], new float[0],
+        new float[0]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 3, 2, new byte[13], new float[4],
+        new float[4]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q8, 2, 3, 2, new byte[7], new float[4],
+        new float[4]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 3, 2, new byte[14], new float[3],
+        new float[4]));
+    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 3, 2, new byte[14], new float[4],
+        new float[5]));
+    refused("f32", () -> new QuantizedMatrix(WeightFormat.Kind.F32, 2, 3, 2, new byte[24],
+        new float[4], new float[4]));
+  }
+
+  @Test
+  void groupsIsTheCeilingOfColsOverGroupSize() {
+    for (int cols = 1; cols <= 40; cols++) {
+      for (int g = 1; g <= cols; g++) {
+        assertEquals((cols + g - 1) / g, QuantizedMatrix.groupCount(cols, g), cols + "/" + g);
+      }
+    }
+  }
+}
