@@ -1,5 +1,7 @@
 package q35.quant;
 
+import org.checkerframework.checker.index.qual.IndexFor;
+import org.checkerframework.checker.index.qual.IndexOrHigh;
 import q35.kernel.Rounding;
 import q35.kernel.WeightQuant;
 
@@ -41,13 +43,19 @@ final class Q8Baseline {
     WeightQuant.checkLength("weights", w.length, (long) rows * cols);
     Rounding.requireFinite(w, 0, w.length, "weight");
     int groups = WeightQuant.groupCount(cols, g);
-    byte[] q = new byte[rows * cols];
+    byte[] q = new byte[w.length]; // rows * cols (checkLength)
+    // checkShape throws unless rows >= 1 and 1 <= g <= cols <= MAX_K; then groups >= 1
+    @SuppressWarnings("index")
     float[] s = new float[rows * groups];
-    float[] m = new float[rows * groups];
+    float[] m = new float[s.length];
     for (int j = 0; j < rows; j++) {
       for (int gi = 0; gi < groups; gi++) {
-        int start = j * cols + gi * g;
-        int end = j * cols + Math.min(cols, gi * g + g);
+        // gi < groups, so gi * g < cols and start < (j + 1) * cols <= rows * cols == w.length
+        @SuppressWarnings("index")
+        @IndexFor("w") int start = j * cols + gi * g;
+        // end <= (j + 1) * cols <= rows * cols == w.length (checkLength)
+        @SuppressWarnings("index")
+        @IndexOrHigh("w") int end = j * cols + Math.min(cols, gi * g + g);
         float lo = w[start];
         float hi = lo;
         for (int i = start + 1; i < end; i++) {
@@ -56,8 +64,11 @@ final class Q8Baseline {
         }
         float scale = scale(lo, hi);
         float offset = offset(lo, scale);
-        s[j * groups + gi] = scale;
-        m[j * groups + gi] = offset;
+        // j < rows and gi < groups, so p < rows * groups == s.length
+        @SuppressWarnings("index")
+        @IndexFor("s") int p = j * groups + gi;
+        s[p] = scale;
+        m[p] = offset;
         for (int i = start; i < end; i++) {
           q[i] = (byte) latticeValue(w[i], scale, offset);
         }
