@@ -107,4 +107,17 @@ class FastMatvecProperties {
         () -> new FastMatvec(bad));
     assertTrue(e.getMessage().startsWith("BAD_SCALE"), e.getMessage());
   }
+
+  @Test
+  void shortVectorsAreRefused() {
+    QuantizedMatrix q = QuantizedMatrix.quantize(WeightFormat.parse("q35"),
+        new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 2, 3);
+    FastMatvec f = new FastMatvec(q);
+    f.apply(new float[] {1f, -1f, 0.5f, 99f}, new float[2]);
+    for (int[] lengths : new int[][] {{2, 2}, {3, 1}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> f.apply(new float[lengths[0]], new float[lengths[1]]));
+      assertTrue(e.getMessage().startsWith("SHAPE"), e.getMessage());
+    }
+  }
 }
