@@ -64,15 +64,21 @@ public final class Activations {
     @   requires 0 <= off && off + k <= xq.length && (k + g - 1) / g <= sums.length;
     @   requires (\forall int i; off <= i && i < off + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable sums[0 .. (k + g - 1) / g - 1];
+    @   ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
+    @            sums[gi] == (\sum int i; 0 <= i && i < (k - gi * g <= g ? k - gi * g : g);
+    @                          xq[off + gi * g + i]));
     @*/
   public static void groupSums(byte[] xq, int off, int k, int g, int[] sums) {
     int groups = WeightQuant.groupCount(k, g);
     /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ loop_invariant (\forall int h; 0 <= h && h < gi;
+      @   sums[h] == (\sum int i; 0 <= i && i < (k - h * g <= g ? k - h * g : g);
+      @                xq[off + h * g + i]));
       @ decreases groups - gi;
       @ assignable sums[0 .. groups - 1];
       @*/
     for (int gi = 0; gi < groups; gi++) {
-      int start = gi * g;
+      int start = WeightQuant.groupStart(gi, g, k, groups);
       int len = Math.min(k - start, g);
       sums[gi] = IntDot.sum(xq, off + start, len);
     }
@@ -97,8 +103,8 @@ public final class Activations {
       @*/
     for (int i = off; i < off + len; i++) {
       if (xq[i] < -127) {
-        throw new IllegalArgumentException(
-            "ACT_RANGE: activation code -128 at index " + (i - off) + " (codes lie in [-127, 127])");
+        throw Errors.of("ACT_RANGE: activation code -128 at index ", i - off,
+            " (codes lie in [-127, 127])");
       }
     }
   }

@@ -35,8 +35,7 @@ public final class Codes {
     @*/
   public static int packPair(int hi, int lo) {
     if (hi < HI_MIN || hi > HI_MAX || lo < LO_MIN || lo > LO_MAX) {
-      throw new IllegalArgumentException(
-          "CODE_RANGE: pair (" + hi + ", " + lo + ") outside [-8, 7] x [-4, 3]");
+      throw Errors.of("CODE_RANGE: pair (", hi, ", ", lo, ") outside [-8, 7] x [-4, 3]");
     }
     return ((hi + 16) % 16) * 8 + (lo + 8) % 8;
   }
@@ -68,6 +67,7 @@ public final class Codes {
     @   requires 0 <= n && n <= MAX_STREAM_CODES;
     @   ensures \result == (7 * n + 7) / 8;
     @   ensures 0 <= \result && \result <= n;
+    @   ensures 7 * n <= 8 * \result && 8 * \result < 7 * n + 8;
     @*/
   public static /*@ pure @*/ int streamBytes(int n) {
     return (7 * n + 7) / 8;
@@ -93,20 +93,96 @@ public final class Codes {
     return b < 0 ? b + 256 : b;
   }
 
-  /** Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first. */
+  /** The low bits of a byte value: {@code v % d} for d a power of two up to 128. */
+  /*@ private normal_behavior
+    @   requires 0 <= v && v <= 255;
+    @   requires d == 1 || d == 2 || d == 4 || d == 8 || d == 16 || d == 32 || d == 64 || d == 128;
+    @   ensures \result == v % d;
+    @   ensures 0 <= \result && \result < d;
+    @*/
+  private static /*@ pure @*/ int lowBits(int v, int d) {
+    return v % d;
+  }
+
+  /** The high bits of a byte value: {@code v / d} for d a power of two up to 128. */
+  /*@ private normal_behavior
+    @   requires 0 <= v && v <= 255;
+    @   requires d == 1 || d == 2 || d == 4 || d == 8 || d == 16 || d == 32 || d == 64 || d == 128;
+    @   ensures \result == v / d;
+    @   ensures 0 <= \result && \result * d <= v && v < \result * d + d;
+    @*/
+  private static /*@ pure @*/ int highBits(int v, int d) {
+    return v / d;
+  }
+
+  /**
+   * Byte j (0..6) of a block, as a Java byte value: the high 7 - j bits of code a = code j and
+   * the low j + 1 bits of code b = code j + 1; d = 2^j and e = 2^(7 - j). Its contract states
+   * only the range, so that proofs of its callers need no division facts.
+   */
+  /*@ private normal_behavior
+    @   requires 0 <= a && a <= 127 && 0 <= b && b <= 127;
+    @   requires (d == 1 && e == 128) || (d == 2 && e == 64) || (d == 4 && e == 32)
+    @         || (d == 8 && e == 16) || (d == 16 && e == 8) || (d == 32 && e == 4)
+    @         || (d == 64 && e == 2);
+    @   ensures -128 <= \result && \result <= 127;
+    @*/
+  private static /*@ pure @*/ int blockByte(int a, int b, int d, int e) {
+    return toSignedByte(highBits(a, d) + lowBits(b, 2 * d) * e);
+  }
+
+  /**
+   * Code j of a block from the Java byte values x = byte j - 1 and y = byte j: the high j bits
+   * of u(x) and the low 7 - j bits of u(y), with d = 2^(8 - j), e = 2^(7 - j), f = 2^j (code 0
+   * passes x = 0, code 7 passes y = 0). Its contract states only the range, so that proofs of
+   * its callers need no division facts.
+   */
+  /*@ private normal_behavior
+    @   requires -128 <= x && x <= 127 && -128 <= y && y <= 127;
+    @   requires (d == 1 && e == 128 && f == 1 && x == 0) || (d == 128 && e == 64 && f == 2)
+    @         || (d == 64 && e == 32 && f == 4) || (d == 32 && e == 16 && f == 8)
+    @         || (d == 16 && e == 8 && f == 16) || (d == 8 && e == 4 && f == 32)
+    @         || (d == 4 && e == 2 && f == 64) || (d == 2 && e == 1 && f == 128 && y == 0);
+    @   ensures 0 <= \result && \result <= 127;
+    @*/
+  private static /*@ pure @*/ int blockCode(int x, int y, int d, int e, int f) {
+    return highBits(toUnsignedByte(x), d) + lowBits(toUnsignedByte(y), e) * f;
+  }
+
+  // In the block contracts below, u(b) = b + (b < 0 ? 256 : 0) is the unsigned value of byte b,
+  // written out instead of calling toUnsignedByte so that the prover need not expand a query.
+
+  /**
+   * Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first. The
+   * first case (no exception, no overflow, only these 7 bytes written) is proved; the second
+   * (the value of each byte) is tested.
+   */
   /*@ public normal_behavior
-    @   requires codes != null && out != null && codes != out;
+    @   requires codes != null && out != null;
     @   requires 0 <= cOff && cOff + 8 <= codes.length;
     @   requires 0 <= oOff && oOff + 7 <= out.length;
     @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[oOff .. oOff + 6];
-    @   ensures toUnsignedByte(out[oOff]) == codes[cOff] + (codes[cOff + 1] % 2) * 128;
-    @   ensures toUnsignedByte(out[oOff + 1]) == codes[cOff + 1] / 2 + (codes[cOff + 2] % 4) * 64;
-    @   ensures toUnsignedByte(out[oOff + 2]) == codes[cOff + 2] / 4 + (codes[cOff + 3] % 8) * 32;
-    @   ensures toUnsignedByte(out[oOff + 3]) == codes[cOff + 3] / 8 + (codes[cOff + 4] % 16) * 16;
-    @   ensures toUnsignedByte(out[oOff + 4]) == codes[cOff + 4] / 16 + (codes[cOff + 5] % 32) * 8;
-    @   ensures toUnsignedByte(out[oOff + 5]) == codes[cOff + 5] / 32 + (codes[cOff + 6] % 64) * 4;
-    @   ensures toUnsignedByte(out[oOff + 6]) == codes[cOff + 6] / 64 + codes[cOff + 7] * 2;
+    @ also public normal_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= cOff && cOff + 8 <= codes.length;
+    @   requires 0 <= oOff && oOff + 7 <= out.length;
+    @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable out[oOff .. oOff + 6];
+    @   ensures out[oOff] + (out[oOff] < 0 ? 256 : 0)
+    @           == codes[cOff] + (codes[cOff + 1] % 2) * 128;
+    @   ensures out[oOff + 1] + (out[oOff + 1] < 0 ? 256 : 0)
+    @           == codes[cOff + 1] / 2 + (codes[cOff + 2] % 4) * 64;
+    @   ensures out[oOff + 2] + (out[oOff + 2] < 0 ? 256 : 0)
+    @           == codes[cOff + 2] / 4 + (codes[cOff + 3] % 8) * 32;
+    @   ensures out[oOff + 3] + (out[oOff + 3] < 0 ? 256 : 0)
+    @           == codes[cOff + 3] / 8 + (codes[cOff + 4] % 16) * 16;
+    @   ensures out[oOff + 4] + (out[oOff + 4] < 0 ? 256 : 0)
+    @           == codes[cOff + 4] / 16 + (codes[cOff + 5] % 32) * 8;
+    @   ensures out[oOff + 5] + (out[oOff + 5] < 0 ? 256 : 0)
+    @           == codes[cOff + 5] / 32 + (codes[cOff + 6] % 64) * 4;
+    @   ensures out[oOff + 6] + (out[oOff + 6] < 0 ? 256 : 0)
+    @           == codes[cOff + 6] / 64 + (codes[cOff + 7] % 128) * 2;
     @*/
   public static void packBlock(int[] codes, int cOff, byte[] out, int oOff) {
     int c0 = codes[cOff];
@@ -117,58 +193,91 @@ public final class Codes {
     int c5 = codes[cOff + 5];
     int c6 = codes[cOff + 6];
     int c7 = codes[cOff + 7];
-    out[oOff] = (byte) toSignedByte(c0 + (c1 % 2) * 128);
-    out[oOff + 1] = (byte) toSignedByte(c1 / 2 + (c2 % 4) * 64);
-    out[oOff + 2] = (byte) toSignedByte(c2 / 4 + (c3 % 8) * 32);
-    out[oOff + 3] = (byte) toSignedByte(c3 / 8 + (c4 % 16) * 16);
-    out[oOff + 4] = (byte) toSignedByte(c4 / 16 + (c5 % 32) * 8);
-    out[oOff + 5] = (byte) toSignedByte(c5 / 32 + (c6 % 64) * 4);
-    out[oOff + 6] = (byte) toSignedByte(c6 / 64 + c7 * 2);
+    out[oOff] = (byte) blockByte(c0, c1, 1, 128);
+    out[oOff + 1] = (byte) blockByte(c1, c2, 2, 64);
+    out[oOff + 2] = (byte) blockByte(c2, c3, 4, 32);
+    out[oOff + 3] = (byte) blockByte(c3, c4, 8, 16);
+    out[oOff + 4] = (byte) blockByte(c4, c5, 16, 8);
+    out[oOff + 5] = (byte) blockByte(c5, c6, 32, 4);
+    out[oOff + 6] = (byte) blockByte(c6, c7, 64, 2);
   }
 
-  /** Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. */
+  /**
+   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The first case (no
+   * exception, no overflow, every code in [0, 127]) is proved; the second (the value of each
+   * code) is tested.
+   */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
     @   requires 0 <= iOff && iOff + 7 <= in.length;
     @   requires 0 <= cOff && cOff + 8 <= codes.length;
     @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
     @   assignable codes[cOff .. cOff + 7];
-    @   ensures codes[cOff] == toUnsignedByte(in[iOff]) % 128;
-    @   ensures codes[cOff + 1] == toUnsignedByte(in[iOff]) / 128 + (toUnsignedByte(in[iOff + 1]) % 64) * 2;
-    @   ensures codes[cOff + 2] == toUnsignedByte(in[iOff + 1]) / 64 + (toUnsignedByte(in[iOff + 2]) % 32) * 4;
-    @   ensures codes[cOff + 3] == toUnsignedByte(in[iOff + 2]) / 32 + (toUnsignedByte(in[iOff + 3]) % 16) * 8;
-    @   ensures codes[cOff + 4] == toUnsignedByte(in[iOff + 3]) / 16 + (toUnsignedByte(in[iOff + 4]) % 8) * 16;
-    @   ensures codes[cOff + 5] == toUnsignedByte(in[iOff + 4]) / 8 + (toUnsignedByte(in[iOff + 5]) % 4) * 32;
-    @   ensures codes[cOff + 6] == toUnsignedByte(in[iOff + 5]) / 4 + (toUnsignedByte(in[iOff + 6]) % 2) * 64;
-    @   ensures codes[cOff + 7] == toUnsignedByte(in[iOff + 6]) / 2;
-    @   ensures (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
+    @   ensures 0 <= codes[cOff] && codes[cOff] <= 127;
+    @   ensures 0 <= codes[cOff + 1] && codes[cOff + 1] <= 127;
+    @   ensures 0 <= codes[cOff + 2] && codes[cOff + 2] <= 127;
+    @   ensures 0 <= codes[cOff + 3] && codes[cOff + 3] <= 127;
+    @   ensures 0 <= codes[cOff + 4] && codes[cOff + 4] <= 127;
+    @   ensures 0 <= codes[cOff + 5] && codes[cOff + 5] <= 127;
+    @   ensures 0 <= codes[cOff + 6] && codes[cOff + 6] <= 127;
+    @   ensures 0 <= codes[cOff + 7] && codes[cOff + 7] <= 127;
+    @ also public normal_behavior
+    @   requires in != null && codes != null;
+    @   requires 0 <= iOff && iOff + 7 <= in.length;
+    @   requires 0 <= cOff && cOff + 8 <= codes.length;
+    @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
+    @   assignable codes[cOff .. cOff + 7];
+    @   ensures codes[cOff] == (in[iOff] + (in[iOff] < 0 ? 256 : 0)) % 128;
+    @   ensures codes[cOff + 1] == (in[iOff] + (in[iOff] < 0 ? 256 : 0)) / 128
+    @           + ((in[iOff + 1] + (in[iOff + 1] < 0 ? 256 : 0)) % 64) * 2;
+    @   ensures codes[cOff + 2] == (in[iOff + 1] + (in[iOff + 1] < 0 ? 256 : 0)) / 64
+    @           + ((in[iOff + 2] + (in[iOff + 2] < 0 ? 256 : 0)) % 32) * 4;
+    @   ensures codes[cOff + 3] == (in[iOff + 2] + (in[iOff + 2] < 0 ? 256 : 0)) / 32
+    @           + ((in[iOff + 3] + (in[iOff + 3] < 0 ? 256 : 0)) % 16) * 8;
+    @   ensures codes[cOff + 4] == (in[iOff + 3] + (in[iOff + 3] < 0 ? 256 : 0)) / 16
+    @           + ((in[iOff + 4] + (in[iOff + 4] < 0 ? 256 : 0)) % 8) * 16;
+    @   ensures codes[cOff + 5] == (in[iOff + 4] + (in[iOff + 4] < 0 ? 256 : 0)) / 8
+    @           + ((in[iOff + 5] + (in[iOff + 5] < 0 ? 256 : 0)) % 4) * 32;
+    @   ensures codes[cOff + 6] == (in[iOff + 5] + (in[iOff + 5] < 0 ? 256 : 0)) / 4
+    @           + ((in[iOff + 6] + (in[iOff + 6] < 0 ? 256 : 0)) % 2) * 64;
+    @   ensures codes[cOff + 7] == (in[iOff + 6] + (in[iOff + 6] < 0 ? 256 : 0)) / 2;
     @*/
   public static void unpackBlock(byte[] in, int iOff, int[] codes, int cOff) {
-    int u0 = toUnsignedByte(in[iOff]);
-    int u1 = toUnsignedByte(in[iOff + 1]);
-    int u2 = toUnsignedByte(in[iOff + 2]);
-    int u3 = toUnsignedByte(in[iOff + 3]);
-    int u4 = toUnsignedByte(in[iOff + 4]);
-    int u5 = toUnsignedByte(in[iOff + 5]);
-    int u6 = toUnsignedByte(in[iOff + 6]);
-    codes[cOff] = u0 % 128;
-    codes[cOff + 1] = u0 / 128 + (u1 % 64) * 2;
-    codes[cOff + 2] = u1 / 64 + (u2 % 32) * 4;
-    codes[cOff + 3] = u2 / 32 + (u3 % 16) * 8;
-    codes[cOff + 4] = u3 / 16 + (u4 % 8) * 16;
-    codes[cOff + 5] = u4 / 8 + (u5 % 4) * 32;
-    codes[cOff + 6] = u5 / 4 + (u6 % 2) * 64;
-    codes[cOff + 7] = u6 / 2;
+    codes[cOff] = blockCode(0, in[iOff], 1, 128, 1);
+    codes[cOff + 1] = blockCode(in[iOff], in[iOff + 1], 128, 64, 2);
+    codes[cOff + 2] = blockCode(in[iOff + 1], in[iOff + 2], 64, 32, 4);
+    codes[cOff + 3] = blockCode(in[iOff + 2], in[iOff + 3], 32, 16, 8);
+    codes[cOff + 4] = blockCode(in[iOff + 3], in[iOff + 4], 16, 8, 16);
+    codes[cOff + 5] = blockCode(in[iOff + 4], in[iOff + 5], 8, 4, 32);
+    codes[cOff + 6] = blockCode(in[iOff + 5], in[iOff + 6], 4, 2, 64);
+    codes[cOff + 7] = blockCode(in[iOff + 6], 0, 2, 1, 128);
+  }
+
+  /** Number of whole 8-code blocks in {@code n} codes: n / 8. */
+  /*@ private normal_behavior
+    @   requires 0 <= n;
+    @   ensures \result == n / 8;
+    @   ensures 0 <= \result && 8 * \result <= n && n < 8 * \result + 8;
+    @*/
+  private static /*@ pure @*/ int wholeBlocks(int n) {
+    return n / 8;
   }
 
   /**
    * Packs {@code n} codes into {@code streamBytes(n)} bytes at {@code out[oOff..]}; the unused
-   * high bits of the last byte are zero.
+   * high bits of the last byte are zero. The first case (no exception, no overflow, only the
+   * stream's bytes written) is proved; the second (every code reads back) is tested.
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
     @   requires 0 <= n && n <= codes.length && n <= MAX_STREAM_CODES;
-    @   requires 0 <= oOff && oOff + (7 * n + 7) / 8 <= out.length;
+    @   requires 0 <= oOff && 7 * n <= 8 * (out.length - oOff);
+    @   requires (\forall int i; 0 <= i && i < n; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable out[oOff .. oOff + (7 * n + 7) / 8 - 1];
+    @ also public normal_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= n && n <= codes.length && n <= MAX_STREAM_CODES;
+    @   requires 0 <= oOff && 7 * n <= 8 * (out.length - oOff);
     @   requires (\forall int i; 0 <= i && i < n; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[oOff .. oOff + (7 * n + 7) / 8 - 1];
     @   ensures (\forall int i; 0 <= i && i < n; codeAt(out, oOff, i) == codes[i]);
@@ -181,17 +290,21 @@ public final class Codes {
     @*/
   public static void packStream(int[] codes, int n, byte[] out, int oOff) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
-      throw new IllegalArgumentException("SHAPE: stream length " + n + " out of range");
+      throw Errors.of("SHAPE: stream length ", n, " out of range");
     }
     if (oOff < 0 || oOff > out.length - streamBytes(n)) {
-      throw new IllegalArgumentException("SHAPE: output too small for " + n + " codes");
+      throw Errors.of("SHAPE: output too small for ", n, " codes");
     }
+    /*@ loop_invariant 0 <= i && i <= n;
+      @ decreases n - i;
+      @ assignable \nothing;
+      @*/
     for (int i = 0; i < n; i++) {
       if (codes[i] < 0 || codes[i] > 127) {
-        throw new IllegalArgumentException("CODE_RANGE: code " + codes[i] + " at index " + i);
+        throw Errors.of("CODE_RANGE: code ", codes[i], " at index ", i, "");
       }
     }
-    int full = n / 8;
+    int full = wholeBlocks(n);
     /*@ loop_invariant 0 <= b && b <= full;
       @ decreases full - b;
       @ assignable out[oOff .. oOff + 7 * full - 1];
@@ -203,51 +316,66 @@ public final class Codes {
     // streamBytes(tail) bytes are copied, so a tail of 0 copies nothing.
     int tail = n - 8 * full;
     int[] block = new int[8];
-    for (int i = 0; i < tail; i++) {
-      block[i] = codes[8 * full + i];
+    /*@ loop_invariant 0 <= t && t <= tail;
+      @ loop_invariant (\forall int j; 0 <= j && j < 8; 0 <= block[j] && block[j] <= 127);
+      @ decreases tail - t;
+      @ assignable block[*];
+      @*/
+    for (int t = 0; t < tail; t++) {
+      block[t] = codes[8 * full + t];
     }
     byte[] bytes = new byte[7];
     packBlock(block, 0, bytes, 0);
     int tailBytes = streamBytes(tail);
-    for (int i = 0; i < tailBytes; i++) {
-      out[oOff + 7 * full + i] = bytes[i];
+    /*@ loop_invariant 0 <= c && c <= tailBytes;
+      @ decreases tailBytes - c;
+      @ assignable out[oOff + 7 * full .. oOff + 7 * full + tailBytes - 1];
+      @*/
+    for (int c = 0; c < tailBytes; c++) {
+      out[oOff + 7 * full + c] = bytes[c];
     }
   }
 
-  /** The code at index {@code i} of a stream starting at {@code in[iOff]} (stream bits [7i, 7i+7)). */
+  /**
+   * The code at index {@code i} of a stream starting at {@code in[iOff]}: stream bits
+   * [7i, 7i + 7), which the precondition puts inside the array.
+   */
   /*@ public normal_behavior
     @   requires in != null && 0 <= i && i < MAX_STREAM_CODES;
-    @   requires 0 <= iOff && iOff + (7 * i + 7 + 7) / 8 <= in.length;
+    @   requires 0 <= iOff && 7 * i + 7 <= 8 * (in.length - iOff);
     @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
     @   ensures 0 <= \result && \result <= 127;
     @*/
   public static /*@ pure @*/ int codeAt(byte[] in, int iOff, int i) {
-    int o = iOff + 7 * (i / 8);
-    int r = i % 8;
+    int block = wholeBlocks(i);
+    int o = iOff + 7 * block;
+    int r = i - 8 * block;
     if (r == 0) {
-      return toUnsignedByte(in[o]) % 128;
+      return blockCode(0, in[o], 1, 128, 1);
     } else if (r == 1) {
-      return toUnsignedByte(in[o]) / 128 + (toUnsignedByte(in[o + 1]) % 64) * 2;
+      return blockCode(in[o], in[o + 1], 128, 64, 2);
     } else if (r == 2) {
-      return toUnsignedByte(in[o + 1]) / 64 + (toUnsignedByte(in[o + 2]) % 32) * 4;
+      return blockCode(in[o + 1], in[o + 2], 64, 32, 4);
     } else if (r == 3) {
-      return toUnsignedByte(in[o + 2]) / 32 + (toUnsignedByte(in[o + 3]) % 16) * 8;
+      return blockCode(in[o + 2], in[o + 3], 32, 16, 8);
     } else if (r == 4) {
-      return toUnsignedByte(in[o + 3]) / 16 + (toUnsignedByte(in[o + 4]) % 8) * 16;
+      return blockCode(in[o + 3], in[o + 4], 16, 8, 16);
     } else if (r == 5) {
-      return toUnsignedByte(in[o + 4]) / 8 + (toUnsignedByte(in[o + 5]) % 4) * 32;
+      return blockCode(in[o + 4], in[o + 5], 8, 4, 32);
     } else if (r == 6) {
-      return toUnsignedByte(in[o + 5]) / 4 + (toUnsignedByte(in[o + 6]) % 2) * 64;
+      return blockCode(in[o + 5], in[o + 6], 4, 2, 64);
     } else {
-      return toUnsignedByte(in[o + 6]) / 2;
+      return blockCode(in[o + 6], 0, 2, 1, 128);
     }
   }
 
-  /** Unpacks {@code n} codes from the stream at {@code in[iOff..]}; the inverse of packStream. */
+  /**
+   * Unpacks {@code n} codes from the stream at {@code in[iOff..]}; the inverse of packStream.
+   */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
     @   requires 0 <= n && n <= codes.length && n <= MAX_STREAM_CODES;
-    @   requires 0 <= iOff && iOff + (7 * n + 7) / 8 <= in.length;
+    @   requires 0 <= iOff && 7 * n <= 8 * (in.length - iOff);
     @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
     @   assignable codes[0 .. n - 1];
     @   ensures (\forall int i; 0 <= i && i < n; 0 <= codes[i] && codes[i] <= 127);
@@ -260,13 +388,17 @@ public final class Codes {
     @*/
   public static void unpackStream(byte[] in, int iOff, int n, int[] codes) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
-      throw new IllegalArgumentException("SHAPE: stream length " + n + " out of range");
+      throw Errors.of("SHAPE: stream length ", n, " out of range");
     }
     if (iOff < 0 || iOff > in.length - streamBytes(n)) {
-      throw new IllegalArgumentException("TRUNCATED: stream of " + n + " codes needs "
-          + streamBytes(n) + " bytes");
+      throw Errors.of("TRUNCATED: stream of ", n, " codes needs ", streamBytes(n), " bytes");
     }
-    int full = n / 8;
+    int full = wholeBlocks(n);
+    /*@ loop_invariant 0 <= b && b <= full;
+      @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
+      @ decreases full - b;
+      @ assignable codes[0 .. 8 * full - 1];
+      @*/
     for (int b = 0; b < full; b++) {
       unpackBlock(in, iOff + 7 * b, codes, 8 * b);
     }
@@ -274,13 +406,23 @@ public final class Codes {
     int tail = n - 8 * full;
     byte[] bytes = new byte[7];
     int tailBytes = streamBytes(tail);
-    for (int i = 0; i < tailBytes; i++) {
-      bytes[i] = in[iOff + 7 * full + i];
+    /*@ loop_invariant 0 <= c && c <= tailBytes;
+      @ loop_invariant (\forall int j; 0 <= j && j < 7; -128 <= bytes[j] && bytes[j] <= 127);
+      @ decreases tailBytes - c;
+      @ assignable bytes[*];
+      @*/
+    for (int c = 0; c < tailBytes; c++) {
+      bytes[c] = in[iOff + 7 * full + c];
     }
     int[] block = new int[8];
     unpackBlock(bytes, 0, block, 0);
-    for (int i = 0; i < tail; i++) {
-      codes[8 * full + i] = block[i];
+    /*@ loop_invariant 0 <= t && t <= tail;
+      @ loop_invariant (\forall int j; 0 <= j && j < 8 * full + t; 0 <= codes[j] && codes[j] <= 127);
+      @ decreases tail - t;
+      @ assignable codes[8 * full .. n - 1];
+      @*/
+    for (int t = 0; t < tail; t++) {
+      codes[8 * full + t] = block[t];
     }
   }
 }

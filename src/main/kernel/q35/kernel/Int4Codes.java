@@ -20,8 +20,7 @@ public final class Int4Codes {
     @*/
   public static int packNibbles(int first, int second) {
     if (first < -8 || first > 7 || second < -8 || second > 7) {
-      throw new IllegalArgumentException(
-          "CODE_RANGE: nibble pair (" + first + ", " + second + ") outside [-8, 7]");
+      throw Errors.of("CODE_RANGE: nibble pair (", first, ", ", second, ") outside [-8, 7]");
     }
     return (first + 16) % 16 + ((second + 16) % 16) * 16;
   }

@@ -27,7 +27,7 @@ public final class QuantMatrix {
     @*/
   public static void checkFormat(int format) {
     if (format != FORMAT_Q35 && format != FORMAT_INT4) {
-      throw new IllegalArgumentException("FORMAT: unknown weight format " + format);
+      throw Errors.of("FORMAT: unknown weight format ", format, "");
     }
   }
 
@@ -37,12 +37,24 @@ public final class QuantMatrix {
     @   ensures format == FORMAT_Q35 ==> \result == 7 * ((k + 15) / 16);
     @   ensures format == FORMAT_INT4 ==> \result == (k + 1) / 2;
     @   ensures 1 <= \result && \result <= k + 15;
+    @   ensures format == FORMAT_Q35 ==> k <= 16 * ((k + 15) / 16) && 16 * ((k + 15) / 16) < k + 16;
+    @   ensures format == FORMAT_INT4 ==> k <= 2 * \result && 2 * \result <= k + 1;
     @*/
   public static /*@ pure @*/ int rowBytes(int format, int k) {
     if (format == FORMAT_Q35) {
       return 7 * ((k + 15) / 16);
     }
     return (k + 1) / 2;
+  }
+
+  /** Number of 16-weight blocks (7 bytes each) of a q35 row: ceil(k / 16). */
+  /*@ private normal_behavior
+    @   requires 1 <= k && k <= IntDot.MAX_K;
+    @   ensures \result == (k + 15) / 16;
+    @   ensures k <= 16 * \result && 16 * \result < k + 16;
+    @*/
+  private static /*@ pure @*/ int blocksOf(int k) {
+    return (k + 15) / 16;
   }
 
   /** Validates format, shape and array lengths shared by every matrix operation. */
@@ -97,16 +109,29 @@ public final class QuantMatrix {
     @*/
   public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
     if (format == FORMAT_Q35) {
-      int blocks = (k + 15) / 16;
+      int blocks = blocksOf(k);
       int[] codes = new int[8 * blocks];
+      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+        @ loop_invariant (\forall int j; 0 <= j && j < 8 * blocks; 0 <= codes[j] && codes[j] <= 127);
+        @ decreases k - 2 * i;
+        @ assignable codes[*];
+        @*/
       for (int i = 0; 2 * i < k; i++) {
         int second = 2 * i + 1 < k ? lattice[2 * i + 1] / 2 : 0;
         codes[i] = Codes.packPair(lattice[2 * i], second);
       }
+      /*@ loop_invariant 0 <= b && b <= blocks;
+        @ decreases blocks - b;
+        @ assignable packed[off .. off + 7 * blocks - 1];
+        @*/
       for (int b = 0; b < blocks; b++) {
         Codes.packBlock(codes, 8 * b, packed, off + 7 * b);
       }
     } else {
+      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+        @ decreases k - 2 * i;
+        @ assignable packed[off .. off + (k + 1) / 2 - 1];
+        @*/
       for (int i = 0; 2 * i < k; i++) {
         int second = 2 * i + 1 < k ? lattice[2 * i + 1] : 0;
         packed[off + i] = (byte) Codes.toSignedByte(Int4Codes.packNibbles(lattice[2 * i], second));
@@ -130,28 +155,43 @@ public final class QuantMatrix {
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
     int off = row * rowBytes(format, k);
     if (format == FORMAT_Q35) {
-      int blocks = (k + 15) / 16;
+      int blocks = blocksOf(k);
       int[] codes = new int[8 * blocks];
+      /*@ loop_invariant 0 <= b && b <= blocks;
+        @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
+        @ decreases blocks - b;
+        @ assignable codes[*];
+        @*/
       for (int b = 0; b < blocks; b++) {
         Codes.unpackBlock(packed, off + 7 * b, codes, 8 * b);
       }
+      /*@ loop_invariant 0 <= i && i <= 8 * blocks;
+        @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
+        @                 -8 <= lattice[j] && lattice[j] <= 7);
+        @ decreases 8 * blocks - i;
+        @ assignable lattice[0 .. k - 1];
+        @*/
       for (int i = 0; i < 8 * blocks; i++) {
         int first = Codes.unpackHiValue(codes[i]);
         int second = 2 * Codes.unpackLoValue(codes[i]);
         if (2 * i < k) {
           lattice[2 * i] = first;
         } else if (first != 0) {
-          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i)
-              + " lies beyond k = " + k + " but holds " + first);
+          throw paddingError(row, 2 * i, k, first);
         }
         if (2 * i + 1 < k) {
           lattice[2 * i + 1] = second;
         } else if (second != 0) {
-          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i + 1)
-              + " lies beyond k = " + k + " but holds " + second);
+          throw paddingError(row, 2 * i + 1, k, second);
         }
       }
     } else {
+      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+        @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
+        @                 -8 <= lattice[j] && lattice[j] <= 7);
+        @ decreases k - 2 * i;
+        @ assignable lattice[0 .. k - 1];
+        @*/
       for (int i = 0; 2 * i < k; i++) {
         int u = Codes.toUnsignedByte(packed[off + i]);
         lattice[2 * i] = Int4Codes.lowValue(u);
@@ -159,11 +199,20 @@ public final class QuantMatrix {
         if (2 * i + 1 < k) {
           lattice[2 * i + 1] = second;
         } else if (second != 0) {
-          throw new IllegalArgumentException("PADDING: row " + row + " position " + (2 * i + 1)
-              + " lies beyond k = " + k + " but holds " + second);
+          throw paddingError(row, 2 * i + 1, k, second);
         }
       }
     }
+  }
+
+  /** The PADDING error of a non-zero value at a position beyond k. */
+  /*@ private normal_behavior
+    @   ensures \result != null;
+    @   assignable \nothing;
+    @*/
+  private static IllegalArgumentException paddingError(int row, int position, int k, int value) {
+    return Errors.of("PADDING: row ", row, " position ", position, " lies beyond k = ", k,
+        " but holds ", value, "");
   }
 
   /** Dequantizes the whole matrix into row-major floats {@code out} (n rows of k). */
@@ -193,12 +242,10 @@ public final class QuantMatrix {
   private static void checkParams(float[] scales, float[] offsets) {
     for (int i = 0; i < scales.length; i++) {
       if (!(scales[i] >= 0.0f && scales[i] <= Rounding.SCALE_LIMIT)) {
-        throw new IllegalArgumentException(
-            "BAD_SCALE: scale " + i + " must lie in [0, 2^30], got " + scales[i]);
+        throw Errors.of("BAD_SCALE: scale ", i, " is NaN or outside [0, 2^30]");
       }
       if (!(offsets[i] >= -Rounding.OFFSET_LIMIT && offsets[i] <= Rounding.OFFSET_LIMIT)) {
-        throw new IllegalArgumentException(
-            "BAD_SCALE: offset " + i + " must lie in [-2^33, 2^33], got " + offsets[i]);
+        throw Errors.of("BAD_SCALE: offset ", i, " is NaN or outside [-2^33, 2^33]");
       }
     }
   }
@@ -227,6 +274,10 @@ public final class QuantMatrix {
     WeightQuant.checkLength("accumulators", acc.length, (long) n * groups);
     Activations.checkCodes(xq, 0, k);
     int[] lattice = new int[k];
+    /*@ loop_invariant 0 <= j && j <= n;
+      @ decreases n - j;
+      @ assignable lattice[*], acc[*];
+      @*/
     for (int j = 0; j < n; j++) {
       unpackRow(format, packed, j, k, lattice);
       WeightQuant.dotRow(lattice, k, g, xq, 0, acc, j * groups);
@@ -254,8 +305,7 @@ public final class QuantMatrix {
     WeightQuant.checkLength("output", out.length, n);
     checkParams(scales, offsets);
     if (!(xScale >= 0.0f && xScale <= Rounding.SCALE_LIMIT)) {
-      throw new IllegalArgumentException(
-          "BAD_SCALE: activation scale must lie in [0, 2^30], got " + xScale);
+      throw Errors.of("BAD_SCALE: the activation scale is NaN or outside [0, 2^30]");
     }
     int groups = WeightQuant.groupCount(k, g);
     int[] acc = new int[n * groups];
@@ -287,7 +337,7 @@ public final class QuantMatrix {
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
     // Format and shape are checked by matvec; m * k below already refuses a negative k.
     if (m < 1) {
-      throw new IllegalArgumentException("SHAPE: need m >= 1 activation rows, got " + m);
+      throw Errors.of("SHAPE: need m >= 1 activation rows, got ", m, "");
     }
     WeightQuant.checkLength("activations", xq.length, (long) m * k);
     WeightQuant.checkLength("activation scales", xScales.length, m);

@@ -18,9 +18,24 @@ public final class WeightQuant {
     @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
     @   ensures \result == (k + g - 1) / g;
     @   ensures 1 <= \result && \result <= k;
+    @   ensures (\result - 1) * g < k && k <= \result * g;
     @*/
   public static /*@ pure @*/ int groupCount(int k, int g) {
     return (k + g - 1) / g;
+  }
+
+  /**
+   * First input of group {@code gi}: gi * g, which lies below k. A method of its own because
+   * the bound needs the non-linear fact (groups - 1) * g < k, which the prover finds here alone.
+   */
+  /*@ public normal_behavior
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= gi && gi < groups && groups <= k && (groups - 1) * g < k;
+    @   ensures \result == gi * g;
+    @   ensures 0 <= \result && \result < k;
+    @*/
+  public static /*@ pure @*/ int groupStart(int gi, int g, int k, int groups) {
+    return gi * g;
   }
 
   /**
@@ -37,15 +52,15 @@ public final class WeightQuant {
     @*/
   public static void checkShape(int n, int k, int g) {
     if (k > IntDot.MAX_K) {
-      throw new IllegalArgumentException(
-          "K_TOO_LARGE: k = " + k + " exceeds the int32 safety bound " + IntDot.MAX_K);
+      throw Errors.of("K_TOO_LARGE: k = ", k, " exceeds the int32 safety bound ", IntDot.MAX_K,
+          "");
     }
     if (n < 1 || k < 1) {
-      throw new IllegalArgumentException("SHAPE: need n >= 1 and k >= 1, got n = " + n + ", k = " + k);
+      throw Errors.of("SHAPE: need n >= 1 and k >= 1, got n = ", n, ", k = ", k, "");
     }
     if (g < 1 || g > k || (g != k && g % 2 != 0)) {
-      throw new IllegalArgumentException(
-          "GROUP_SIZE: group size " + g + " must be k (" + k + ") or an even number in [2, k]");
+      throw Errors.of("GROUP_SIZE: group size ", g, " must be k (", k,
+          ") or an even number in [2, k]");
     }
   }
 
@@ -60,8 +75,7 @@ public final class WeightQuant {
     @*/
   public static void checkLength(String what, int actual, long expected) {
     if (actual != expected) {
-      throw new IllegalArgumentException(
-          "SHAPE: " + what + " has length " + actual + ", expected " + expected);
+      throw Errors.of("SHAPE: " + what + " has length ", actual, ", expected ", expected, "");
     }
   }
 
@@ -180,24 +194,30 @@ public final class WeightQuant {
    * activation codes with the row's lattice values.
    */
   /*@ public normal_behavior
-    @   requires lattice != null && xq != null && acc != null;
+    @   requires lattice != null && xq != null && acc != null && lattice != acc;
     @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
     @   requires k <= lattice.length && 0 <= xOff && xOff + k <= xq.length;
     @   requires 0 <= aOff && aOff + (k + g - 1) / g <= acc.length;
     @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
+    @   ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
+    @            acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
+    @                                xq[xOff + gi * g + i] * lattice[gi * g + i]));
     @*/
   public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
       int aOff) {
     int groups = groupCount(k, g);
     /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ loop_invariant (\forall int h; 0 <= h && h < gi;
+      @   acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
+      @                      xq[xOff + h * g + i] * lattice[h * g + i]));
       @ decreases groups - gi;
       @ assignable acc[aOff .. aOff + groups - 1];
       @*/
     for (int gi = 0; gi < groups; gi++) {
-      int start = gi * g;
-      int len = Math.min(k - start, g);
+      int start = groupStart(gi, g, k, groups);
+      int len = k - start < g ? k - start : g;
       acc[aOff + gi] = IntDot.dot(xq, xOff + start, lattice, start, len);
     }
   }
