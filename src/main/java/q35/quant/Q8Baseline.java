@@ -35,11 +35,19 @@ final class Q8Baseline {
     return Rounding.roundHalfEven(Rounding.clamp(t, -128.0, 127.0));
   }
 
-  static QuantizedMatrix quantize(float[] w, int rows, int cols, int g) {
+  /**
+   * The kernel's shape rules plus q8's lower inner-length bound, so that every int32
+   * accumulator of a q8 layer is exact.
+   */
+  static void checkShape(int rows, int cols, int g) {
     WeightQuant.checkShape(rows, cols, g);
     if (cols > MAX_K) {
       throw new IllegalArgumentException("K_TOO_LARGE: q8 accepts at most " + MAX_K + " inputs");
     }
+  }
+
+  static QuantizedMatrix quantize(float[] w, int rows, int cols, int g) {
+    checkShape(rows, cols, g);
     WeightQuant.checkLength("weights", w.length, (long) rows * cols);
     Rounding.requireFinite(w, 0, w.length, "weight");
     int groups = WeightQuant.groupCount(cols, g);

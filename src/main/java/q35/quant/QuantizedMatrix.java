@@ -27,6 +27,13 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
           + " group " + groupSize);
     }
+    // The kernel's rules (K_TOO_LARGE, GROUP_SIZE) keep every int32 accumulator exact; a
+    // container could otherwise hand the fast path a layer too wide for them.
+    if (kind == WeightFormat.Kind.Q8) {
+      Q8Baseline.checkShape(rows, cols, groupSize);
+    } else {
+      WeightQuant.checkShape(rows, cols, groupSize);
+    }
     long rowBytes = kind == WeightFormat.Kind.Q8 ? cols
         : QuantMatrix.rowBytes(kernelFormat(kind), cols);
     if (packed.length != rows * rowBytes) {

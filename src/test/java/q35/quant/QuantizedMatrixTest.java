@@ -44,6 +44,22 @@ class QuantizedMatrixTest {
   }
 
   @Test
+  void constructorRefusesLayersTooWideForInt32Accumulators() {
+    // One past each bound; the shape is refused before any array length is looked at.
+    refused("K_TOO_LARGE", () -> new QuantizedMatrix(Q35, 1, q35.kernel.IntDot.MAX_K + 1, 2,
+        new byte[0], new float[0], new float[0]));
+    refused("K_TOO_LARGE", () -> new QuantizedMatrix(Q8, 1, Q8Baseline.MAX_K + 1, 2,
+        new byte[0], new float[0], new float[0]));
+    refused("GROUP_SIZE", () -> new QuantizedMatrix(Q35, 1, 8, 3, new byte[7], new float[3],
+        new float[3]));
+    // At the bounds the shape is accepted (lengths then decide).
+    refused("SHAPE: packed", () -> new QuantizedMatrix(Q8, 1, Q8Baseline.MAX_K, 2,
+        new byte[0], new float[0], new float[0]));
+    refused("SHAPE: packed", () -> new QuantizedMatrix(Q35, 1, q35.kernel.IntDot.MAX_K, 2,
+        new byte[0], new float[0], new float[0]));
+  }
+
+  @Test
   void groupsIsTheCeilingOfColsOverGroupSize() {
     for (int cols = 1; cols <= 40; cols++) {
       for (int g = 1; g <= cols; g++) {
