@@ -42,7 +42,7 @@ public final class QuantMatrix {
     @*/
   public static /*@ pure @*/ int rowBytes(int format, int k) {
     if (format == FORMAT_Q35) {
-      return 7 * ((k + 15) / 16);
+      return 7 * blocksOf(k);
     }
     return (k + 1) / 2;
   }
