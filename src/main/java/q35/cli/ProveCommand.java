@@ -34,6 +34,11 @@ public final class ProveCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   Path source = Path.of("src/main/kernel");
 
+  @Option(names = "--class-path", paramLabel = "DIR", split = ",", description = "KeY's class "
+      + "path: folders of Java sources or jars for the types the source uses beyond KeY's JDK "
+      + "stubs, here java.lang.SuppressWarnings (default: ${DEFAULT-VALUE}).")
+  List<Path> classPath = new ArrayList<>(List.of(Path.of("src/main/key-classpath")));
+
   @Option(names = "--proof-dir", paramLabel = "DIR", description = "Where the .proof files "
       + "are replayed from and saved to (default: ${DEFAULT-VALUE}).")
   Path proofDir = Path.of("proofs");
@@ -84,7 +89,7 @@ public final class ProveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     @Nullable ProofManifest m =
         "none".equals(manifest) ? null : ProofManifest.read(Path.of(manifest));
-    KeyProver.Options options = new KeyProver.Options(source, proofDir, configDir,
+    KeyProver.Options options = new KeyProver.Options(source, classPath, proofDir, configDir,
         1000L * timeoutSeconds, maxSteps, replay, save, only,
         m == null ? Set.of() : m.testedOnlyKeys());
     KeyProver.Run run = KeyProver.run(options);

@@ -60,9 +60,14 @@ public final class KeyProver {
       // methods uninterpreted.
       "floatRules", "floatRules:assumeStrictfp");
 
-  /** Settings of one run. */
+  /**
+   * Settings of one run. {@code classPath} is KeY's class path for the types the source refers
+   * to beyond KeY's own Java model (its JDK stubs): here the annotation types of the kernel's
+   * {@code @SuppressWarnings} (src/main/key-classpath); each entry must exist.
+   */
   public record Options(
       Path sourceDir,
+      List<Path> classPath,
       Path proofDir,
       Path configDir,
       long timeoutMillis,
@@ -139,7 +144,8 @@ public final class KeyProver {
     configure(options.configDir());
     long t0 = System.nanoTime();
     List<String> typeNames = typeNames(options.sourceDir());
-    KeYEnvironment<DefaultUserInterfaceControl> env = load(options.sourceDir());
+    KeYEnvironment<DefaultUserInterfaceControl> env =
+        load(options.sourceDir(), options.classPath());
     long loadMillis = (System.nanoTime() - t0) / 1_000_000;
     try {
       checkChoices(env);
@@ -165,10 +171,22 @@ public final class KeyProver {
     }
   }
 
-  @SuppressWarnings("nullness:argument") // KeY's API takes null for "no class path, default boot class path, no includes"
-  private static KeYEnvironment<DefaultUserInterfaceControl> load(Path sourceDir)
-      throws Exception {
-    return KeYEnvironment.load(sourceDir.toFile(), null, null, null);
+  /**
+   * Loads a source folder with the given class path: folders of Java sources (KeY reads their
+   * declarations, not their method bodies) or jars. KeY has no class path of its own beyond its
+   * JDK stubs, which lack {@code java.lang.SuppressWarnings}.
+   */
+  @SuppressWarnings("nullness:argument") // KeY's API takes null for "default boot class path, no includes"
+  private static KeYEnvironment<DefaultUserInterfaceControl> load(Path sourceDir,
+      List<Path> classPath) throws Exception {
+    List<File> cp = new ArrayList<>();
+    for (Path p : classPath) {
+      if (!Files.exists(p)) {
+        throw new IllegalArgumentException("KeY class path entry not found: " + p);
+      }
+      cp.add(p.toFile());
+    }
+    return KeYEnvironment.load(sourceDir.toFile(), cp, null, null);
   }
 
   /** Fails loudly if KeY did not take the required taclet options. */
@@ -358,9 +376,12 @@ public final class KeyProver {
     Statistics stats = proof.getStatistics();
     boolean closed = proof.closed();
     String savedAs = "";
-    if (closed && ContractResult.CLOSED.equals(replay)) {
+    if (closed && ContractResult.CLOSED.equals(replay)
+        && (!options.save() || recordsClassPath(file, options.classPath()))) {
       // The committed proof replayed to a closed proof of the current source: keep it, so that
-      // a run does not rewrite proof files just because timings in them changed.
+      // a run does not rewrite proof files just because timings in them changed. A file whose
+      // header lacks the class path (saved before the kernel needed one) is rewritten, so that
+      // it still loads in KeY on its own.
       savedAs = fileName;
     } else if (options.save()) {
       // Closed proofs go to the proof directory (committed); open ones, which can be tens of
@@ -379,6 +400,14 @@ public final class KeyProver {
     return new ContractResult(key, type, method, contract.getName(),
         closed ? ContractResult.CLOSED : ContractResult.OPEN, strategy, stats.nodes,
         stats.branches, open, millis, savedAs, replay, "unlisted");
+  }
+
+  /** Whether a proof file's header names a class path exactly when the run uses one. */
+  static boolean recordsClassPath(Path proofFile, List<Path> classPath) throws IOException {
+    String text = Files.readString(proofFile, java.nio.charset.StandardCharsets.UTF_8);
+    int end = text.indexOf("\\proofObligation");
+    String header = end < 0 ? text : text.substring(0, end);
+    return header.contains("\\classpath") == !classPath.isEmpty();
   }
 
   private static Proof attempt(KeYEnvironment<?> env, Contract contract, StrategyProperties sp,

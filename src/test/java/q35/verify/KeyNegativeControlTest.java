@@ -1,11 +1,13 @@
 package q35.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +29,7 @@ class KeyNegativeControlTest {
     project = Path.of(System.getProperty("q35.projectDir", "."));
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
+        List.of(project.resolve("src/main/key-classpath")),
         project.resolve("target/key-negative/proofs"),
         project.resolve("target/key-config"),
         30_000, 10_000, false, true, "", java.util.Set.of());
@@ -74,11 +77,32 @@ class KeyNegativeControlTest {
         proofs.resolve(KeyProver.proofFileName("Controls.incrementWrong(int).normal_behavior.0")),
         StandardCopyOption.REPLACE_EXISTING);
     KeyProver.Options options = new KeyProver.Options(
-        project.resolve("src/test/key-negative"), proofs, project.resolve("target/key-config"),
+        project.resolve("src/test/key-negative"),
+        List.of(project.resolve("src/main/key-classpath")), proofs,
+        project.resolve("target/key-config"),
         5_000, 2_000, true, false, "incrementWrong", java.util.Set.of());
     ContractResult r = KeyProver.run(options).contracts().get(0);
     assertTrue(!ContractResult.CLOSED.equals(r.replay()), "bogus replay accepted: " + r);
     assertEquals(ContractResult.OPEN, r.status(), r.toString());
+  }
+
+  /**
+   * Saved proofs record the class path (relative to the proof file), so that they load in KeY on
+   * their own; a committed proof without it is not kept.
+   */
+  @Test
+  void savedProofsRecordTheClassPath() throws Exception {
+    Path proof = project.resolve("target/key-negative/proofs")
+        .resolve(KeyProver.proofFileName("Controls.sum(byte[],int,int).normal_behavior.0"));
+    String text = Files.readString(proof);
+    assertTrue(text.contains("\\classpath \"../../../src/main/key-classpath\";"), text);
+    List<Path> cp = List.of(project.resolve("src/main/key-classpath"));
+    assertTrue(KeyProver.recordsClassPath(proof, cp));
+    assertFalse(KeyProver.recordsClassPath(proof, List.of()));
+    Path old = project.resolve("target/key-negative/no-classpath.proof");
+    Files.writeString(old, text.replaceAll("\\\\classpath [^\n]*\n", ""));
+    assertFalse(KeyProver.recordsClassPath(old, cp));
+    assertTrue(KeyProver.recordsClassPath(old, List.of()));
   }
 
   @Test
