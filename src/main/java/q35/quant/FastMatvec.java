@@ -2,6 +2,7 @@ package q35.quant;
 
 import org.checkerframework.checker.index.qual.IndexFor;
 import org.checkerframework.checker.index.qual.LTEqLengthOf;
+import org.checkerframework.checker.index.qual.LTLengthOf;
 import org.checkerframework.checker.index.qual.Positive;
 import org.checkerframework.checker.index.qual.SameLen;
 import q35.kernel.Activations;
@@ -96,7 +97,13 @@ public final class FastMatvec {
         @IndexFor("acc") int q = j * groups + gi;
         acc[q] = a;
       }
-      out[j] = WeightQuant.combine(acc, j * groups, sums, groups, scales, offsets, xScale);
+      // j < rows, so j * groups + groups <= rows * groups, the length of acc, scales and offsets
+      // (QuantizedMatrix's constructor checked the last two); and groups == sums.length
+      int aOff = j * groups;
+      @SuppressWarnings("index")
+      @LTLengthOf(value = {"acc", "sums", "scales", "offsets"},
+          offset = {"aOff - 1", "-1", "aOff - 1", "aOff - 1"}) int n = groups;
+      out[j] = WeightQuant.combine(acc, aOff, sums, n, scales, offsets, xScale);
     }
   }
 }

@@ -68,6 +68,8 @@ public final class Activations {
     @            sums[gi] == (\sum int i; 0 <= i && i < (k - gi * g <= g ? k - gi * g : g);
     @                          xq[off + gi * g + i]));
     @*/
+  // bounds proved by KeY: groupSums contract proved (gi * g < k, groups <= sums.length)
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
   public static void groupSums(byte[] xq, int off, int k, int g, int[] sums) {
     int groups = WeightQuant.groupCount(k, g);
     /*@ loop_invariant 0 <= gi && gi <= groups;

