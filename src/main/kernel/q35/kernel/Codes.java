@@ -203,9 +203,10 @@ public final class Codes {
   }
 
   /**
-   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. Both cases are tested,
-   * not proved: the first (no exception, no overflow, every code in [0, 127]) stays open on its
-   * frame condition, the second (the value of each code) on its div/mod formulas.
+   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The first case (no
+   * exception, no overflow, every code in [0, 127]) is proved; the second (the value of each
+   * code) is tested. All reads come first and all stores last: with stores between the calls,
+   * auto mode did not close the frame condition.
    */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
@@ -236,14 +237,29 @@ public final class Codes {
     @   ensures codes[cOff + 7] == (in[iOff + 6] + (in[iOff + 6] < 0 ? 256 : 0)) / 2;
     @*/
   public static void unpackBlock(byte[] in, int iOff, int[] codes, int cOff) {
-    codes[cOff] = blockCode(0, in[iOff], 1, 128, 1);
-    codes[cOff + 1] = blockCode(in[iOff], in[iOff + 1], 128, 64, 2);
-    codes[cOff + 2] = blockCode(in[iOff + 1], in[iOff + 2], 64, 32, 4);
-    codes[cOff + 3] = blockCode(in[iOff + 2], in[iOff + 3], 32, 16, 8);
-    codes[cOff + 4] = blockCode(in[iOff + 3], in[iOff + 4], 16, 8, 16);
-    codes[cOff + 5] = blockCode(in[iOff + 4], in[iOff + 5], 8, 4, 32);
-    codes[cOff + 6] = blockCode(in[iOff + 5], in[iOff + 6], 4, 2, 64);
-    codes[cOff + 7] = blockCode(in[iOff + 6], 0, 2, 1, 128);
+    int b0 = in[iOff];
+    int b1 = in[iOff + 1];
+    int b2 = in[iOff + 2];
+    int b3 = in[iOff + 3];
+    int b4 = in[iOff + 4];
+    int b5 = in[iOff + 5];
+    int b6 = in[iOff + 6];
+    int c0 = blockCode(0, b0, 1, 128, 1);
+    int c1 = blockCode(b0, b1, 128, 64, 2);
+    int c2 = blockCode(b1, b2, 64, 32, 4);
+    int c3 = blockCode(b2, b3, 32, 16, 8);
+    int c4 = blockCode(b3, b4, 16, 8, 16);
+    int c5 = blockCode(b4, b5, 8, 4, 32);
+    int c6 = blockCode(b5, b6, 4, 2, 64);
+    int c7 = blockCode(b6, 0, 2, 1, 128);
+    codes[cOff] = c0;
+    codes[cOff + 1] = c1;
+    codes[cOff + 2] = c2;
+    codes[cOff + 3] = c3;
+    codes[cOff + 4] = c4;
+    codes[cOff + 5] = c5;
+    codes[cOff + 6] = c6;
+    codes[cOff + 7] = c7;
   }
 
   /** Number of whole 8-code blocks in {@code n} codes: n / 8. */

@@ -157,60 +157,159 @@ public final class QuantMatrix {
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @   signals_only IllegalArgumentException;
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
-      "index:array.access.unsafe.low", "index:array.length.negative"})
+  // bounds proved by KeY: unpackRow contract proved (rowStart gives row * len + len <= packed.length)
+  @SuppressWarnings("index:argument")
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
-    int off = row * rowBytes(format, k);
+    unpackRowAt(format, packed, rowStart(row, rowBytes(format, k), packed.length), row, k,
+        lattice);
+  }
+
+  /** unpackRow with the row's bytes starting at {@code off}. */
+  /*@ private behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + rowBytes(format, k) <= packed.length && k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void unpackRowAt(int format, byte[] packed, int off, int row, int k,
+      int[] lattice) {
     if (format == FORMAT_Q35) {
-      int blocks = blocksOf(k);
-      int[] codes = new int[8 * blocks];
-      /*@ loop_invariant 0 <= b && b <= blocks;
-        @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
-        @ decreases blocks - b;
-        @ assignable codes[*];
-        @*/
-      for (int b = 0; b < blocks; b++) {
-        Codes.unpackBlock(packed, off + 7 * b, codes, 8 * b);
-      }
-      /*@ loop_invariant 0 <= i && i <= 8 * blocks;
-        @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
-        @                 -8 <= lattice[j] && lattice[j] <= 7);
-        @ decreases 8 * blocks - i;
-        @ assignable lattice[0 .. k - 1];
-        @*/
-      for (int i = 0; i < 8 * blocks; i++) {
-        int first = Codes.unpackHiValue(codes[i]);
-        int second = 2 * Codes.unpackLoValue(codes[i]);
-        if (2 * i < k) {
-          lattice[2 * i] = first;
-        } else if (first != 0) {
-          throw paddingError(row, 2 * i, k, first);
-        }
-        if (2 * i + 1 < k) {
-          lattice[2 * i + 1] = second;
-        } else if (second != 0) {
-          throw paddingError(row, 2 * i + 1, k, second);
-        }
-      }
+      unpackQ35Row(packed, off, row, k, lattice);
     } else {
-      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
-        @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
-        @                 -8 <= lattice[j] && lattice[j] <= 7);
-        @ decreases k - 2 * i;
-        @ assignable lattice[0 .. k - 1];
-        @*/
-      for (int i = 0; 2 * i < k; i++) {
-        int u = Codes.toUnsignedByte(packed[off + i]);
-        lattice[2 * i] = Int4Codes.lowValue(u);
-        int second = Int4Codes.highValue(u);
-        if (2 * i + 1 < k) {
-          lattice[2 * i + 1] = second;
-        } else if (second != 0) {
-          throw paddingError(row, 2 * i + 1, k, second);
-        }
+      unpackInt4Row(packed, off, row, k, lattice);
+    }
+  }
+
+  /** unpackRow for q35: the row's bytes start at {@code off}. */
+  /*@ private behavior
+    @   requires packed != null && lattice != null;
+    @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length;
+    @   requires 0 <= off && off + 7 * ((k + 15) / 16) <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds proved by KeY: unpackQ35Row contract proved (lattice index 2 * i < k <= lattice.length)
+  @SuppressWarnings("index:array.access.unsafe.high")
+  private static void unpackQ35Row(byte[] packed, int off, int row, int k, int[] lattice) {
+    int codes = 8 * blocksOf(k);
+    /*@ loop_invariant 0 <= i && i <= codes;
+      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
+      @                 -8 <= lattice[j] && lattice[j] <= 7);
+      @ decreases codes - i;
+      @ assignable lattice[0 .. k - 1];
+      @*/
+    for (int i = 0; i < codes; i++) {
+      int code = Codes.codeAt(packed, off, i);
+      int first = evenValue(code);
+      int second = oddValue(code);
+      if (2 * i < k) {
+        lattice[2 * i] = first;
+      } else if (first != 0) {
+        throw paddingError(row, 2 * i, k, first);
+      }
+      if (2 * i + 1 < k) {
+        lattice[2 * i + 1] = second;
+      } else if (second != 0) {
+        throw paddingError(row, 2 * i + 1, k, second);
       }
     }
+  }
+
+  /** unpackRow for INT4: the row's bytes start at {@code off}. */
+  /*@ private behavior
+    @   requires packed != null && lattice != null;
+    @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length;
+    @   requires 0 <= off && off + rowBytes(FORMAT_INT4, k) <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds proved by KeY: unpackInt4Row contract proved (2 * i < k, off + i < off + bytes)
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
+  private static void unpackInt4Row(byte[] packed, int off, int row, int k, int[] lattice) {
+    int bytes = rowBytes(FORMAT_INT4, k);
+    /*@ loop_invariant 0 <= i && i <= bytes;
+      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
+      @                 -8 <= lattice[j] && lattice[j] <= 7);
+      @ decreases bytes - i;
+      @ assignable lattice[0 .. k - 1];
+      @*/
+    for (int i = 0; i < bytes; i++) {
+      int b = byteAt(packed, off + i);
+      lattice[2 * i] = lowNibble(b);
+      int second = highNibble(b);
+      if (2 * i + 1 < k) {
+        lattice[2 * i + 1] = second;
+      } else if (second != 0) {
+        throw paddingError(row, 2 * i + 1, k, second);
+      }
+    }
+  }
+
+  /**
+   * Where row {@code row} of {@code len} elements starts in an array of {@code total}: row *
+   * len. Its contract hands callers the non-linear bound 0 <= row * len, row * len + len <=
+   * total as a fact (spec/verification.md section 4).
+   */
+  /*@ private normal_behavior
+    @   requires 0 <= row && 0 <= len && (row + 1) * len <= total;
+    @   ensures \result == row * len && 0 <= \result && \result + len <= total;
+    @*/
+  private static /*@ pure @*/ int rowStart(int row, int len, int total) {
+    return row * len;
+  }
+
+
+  /** The even-position lattice value of a q35 code, in [-8, 7]. */
+  /*@ private normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures -8 <= \result && \result <= 7;
+    @*/
+  private static /*@ pure @*/ int evenValue(int code) {
+    return Codes.unpackHiValue(code);
+  }
+
+  /** The odd-position lattice value of a q35 code (twice the 3-bit value), in [-8, 6]. */
+  /*@ private normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures -8 <= \result && \result <= 6;
+    @*/
+  private static /*@ pure @*/ int oddValue(int code) {
+    return 2 * Codes.unpackLoValue(code);
+  }
+
+  /** packed[i], whose range the caller's precondition states for the whole array. */
+  /*@ private normal_behavior
+    @   requires packed != null && 0 <= i && i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures -128 <= \result && \result <= 127;
+    @*/
+  private static /*@ pure @*/ int byteAt(byte[] packed, int i) {
+    return packed[i];
+  }
+
+  /** The value in the low nibble of a Java byte value (INT4), in [-8, 7]. */
+  /*@ private normal_behavior
+    @   requires -128 <= b && b <= 127;
+    @   ensures -8 <= \result && \result <= 7;
+    @*/
+  private static /*@ pure @*/ int lowNibble(int b) {
+    return Int4Codes.lowValue(Codes.toUnsignedByte(b));
+  }
+
+  /** The value in the high nibble of a Java byte value (INT4), in [-8, 7]. */
+  /*@ private normal_behavior
+    @   requires -128 <= b && b <= 127;
+    @   ensures -8 <= \result && \result <= 7;
+    @*/
+  private static /*@ pure @*/ int highNibble(int b) {
+    return Int4Codes.highValue(Codes.toUnsignedByte(b));
   }
 
   /** The PADDING error of a non-zero value at a position beyond k. */
@@ -229,6 +328,7 @@ public final class QuantMatrix {
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires packed.length == n * rowBytes(format, k) && out.length == n * k;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
@@ -270,6 +370,7 @@ public final class QuantMatrix {
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires packed.length == n * rowBytes(format, k) && xq.length == k;
     @   requires acc.length == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*];
     @   signals_only IllegalArgumentException;
@@ -306,6 +407,7 @@ public final class QuantMatrix {
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires packed.length == n * rowBytes(format, k) && xq.length == k && out.length == n;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
@@ -343,6 +445,7 @@ public final class QuantMatrix {
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires 1 <= m && xq.length == m * k && xScales.length == m && out.length == m * n;
     @   requires packed.length == n * rowBytes(format, k);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
