@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
     System.out.println("q35 report: wrote " + project.resolve("verification-reports")
         + " (summary.json, index.html, README.md)");
     boolean ok = true;
-    for (String part : new String[] {"conformance", "proofs", "tests"}) {
+    for (String part : new String[] {"conformance", "proofs", "checkers", "tests"}) {
       String status = s.getAsJsonObject(part).get("status").getAsString();
       System.out.printf("  %-12s %s%n", part, status);
       ok &= !status.equals("failed");
