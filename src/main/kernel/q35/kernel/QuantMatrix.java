@@ -265,7 +265,6 @@ public final class QuantMatrix {
     return row * len;
   }
 
-
   /** The even-position lattice value of a q35 code, in [-8, 7]. */
   /*@ private normal_behavior
     @   requires 0 <= code && code <= 127;
