@@ -85,14 +85,34 @@ public final class ProveCommand implements Callable<Integer> {
       + "checks).")
   String only = "";
 
+  @Option(names = "--jobs", paramLabel = "N", description = "Prover processes run side by "
+      + "side, each on a share of the contracts balanced by the size of their committed proofs "
+      + "(default: ${DEFAULT-VALUE}).")
+  int jobs = 1;
+
+  @Option(names = "--worker", hidden = true, description = "Internal: this process is worker "
+      + "W of --jobs and writes its raw results to --worker-out.")
+  int worker = -1;
+
+  @Option(names = "--worker-out", hidden = true, paramLabel = "FILE")
+  @Nullable Path workerOut;
+
   @Override
   public Integer call() throws Exception {
     @Nullable ProofManifest m =
         "none".equals(manifest) ? null : ProofManifest.read(Path.of(manifest));
-    KeyProver.Options options = new KeyProver.Options(source, classPath, proofDir, configDir,
+    boolean isWorker = worker >= 0 && workerOut != null;
+    KeyProver.Options options = new KeyProver.Options(source, classPath, proofDir,
+        isWorker ? Path.of(configDir + "-" + worker) : configDir,
         1000L * timeoutSeconds, maxSteps, replay, save, only,
-        m == null ? Set.of() : m.testedOnlyKeys());
-    KeyProver.Run run = KeyProver.run(options);
+        m == null ? Set.of() : m.testedOnlyKeys(),
+        m == null ? java.util.Map.of() : m.strategyOverrides(),
+        isWorker ? worker : 0, isWorker ? jobs : 1);
+    if (isWorker) {
+      KeyProver.writeRun(workerOut, KeyProver.run(options));
+      return 0;
+    }
+    KeyProver.Run run = jobs > 1 ? KeyProver.runWorkers(jobs, workerArgs(), configDir) : KeyProver.run(options);
     List<ContractResult> joined = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     if (m != null) {
@@ -106,6 +126,7 @@ public final class ProveCommand implements Callable<Integer> {
     } else {
       joined.addAll(run.contracts());
     }
+    joined = KeyProver.withRestsOn(joined);
     JsonObject json = ProofReports.toJson(run, joined, m, problems, options);
     ProofReports.writeJson(results, json);
     Files.createDirectories(reportDir);
@@ -120,5 +141,20 @@ public final class ProveCommand implements Callable<Integer> {
     }
     System.out.println("results: " + results + ", report: " + reportDir.resolve("proofs.md"));
     return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** This command's options, for the worker processes. */
+  private List<String> workerArgs() {
+    List<String> a = new ArrayList<>(List.of("--source", source.toString(), "--proof-dir",
+        proofDir.toString(), "--manifest", manifest, "--config-dir", configDir.toString(),
+        "--timeout", String.valueOf(timeoutSeconds), "--max-steps", String.valueOf(maxSteps),
+        "--only", only, "--jobs", String.valueOf(jobs)));
+    if (!classPath.isEmpty()) {
+      a.add("--class-path");
+      a.add(String.join(",", classPath.stream().map(Path::toString).toList()));
+    }
+    a.add(replay ? "--replay" : "--no-replay");
+    a.add(save ? "--save" : "--no-save");
+    return a;
   }
 }

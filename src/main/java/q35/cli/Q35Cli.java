@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ConformanceCommand.class,
       ProveCommand.class,
+      OpenJmlCommand.class,
       ReportCommand.class,
       GenerateCommand.class,
       QuantizeCommand.class,

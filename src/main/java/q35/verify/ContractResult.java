@@ -19,6 +19,12 @@ package q35.verify;
  *     {@code error: ...}, {@code missing} or {@code skipped}
  * @param expected status the manifest expects ({@code proved}, {@code tested-only}) or
  *     {@code unlisted}
+ * @param category the manifest's category: {@code substantive}, {@code lemma}, {@code trivial}
+ *     (or {@code unlisted})
+ * @param uses keys of the callee contracts (method and dependency contracts) the proof built in
+ *     this run applied, each specification case on its own
+ * @param restsOn the contracts among {@code uses}, followed transitively through the closed
+ *     ones, that this run did not close: the proof holds only if they do
  */
 public record ContractResult(
     String key,
@@ -33,7 +39,10 @@ public record ContractResult(
     long millis,
     String proofFile,
     String replay,
-    String expected) {
+    String expected,
+    String category,
+    java.util.List<String> uses,
+    java.util.List<String> restsOn) {
 
   /** Status of a contract whose proof KeY closed. */
   public static final String CLOSED = "closed";
@@ -45,9 +54,15 @@ public record ContractResult(
     return CLOSED.equals(status);
   }
 
-  /** The same result with another expected status. */
-  public ContractResult withExpected(String newExpected) {
+  /** The same result with the manifest's expected status and category. */
+  public ContractResult withExpected(String newExpected, String newCategory) {
     return new ContractResult(key, type, method, contract, status, strategy, nodes, branches,
-        openGoals, millis, proofFile, replay, newExpected);
+        openGoals, millis, proofFile, replay, newExpected, newCategory, uses, restsOn);
+  }
+
+  /** The same result with the contracts its proof rests on. */
+  public ContractResult withRestsOn(java.util.List<String> newRestsOn) {
+    return new ContractResult(key, type, method, contract, status, strategy, nodes, branches,
+        openGoals, millis, proofFile, replay, expected, category, uses, newRestsOn);
   }
 }

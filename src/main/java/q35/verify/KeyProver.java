@@ -75,7 +75,19 @@ public final class KeyProver {
       boolean replay,
       boolean save,
       String only,
-      java.util.Set<String> quickKeys) {}
+      java.util.Set<String> quickKeys,
+      Map<String, Map<String, String>> strategyOverrides,
+      int worker,
+      int workers) {
+
+    /** The same options without per-contract strategy settings, in one process. */
+    public Options(Path sourceDir, List<Path> classPath, Path proofDir, Path configDir,
+        long timeoutMillis, int maxSteps, boolean replay, boolean save, String only,
+        java.util.Set<String> quickKeys) {
+      this(sourceDir, classPath, proofDir, configDir, timeoutMillis, maxSteps, replay, save, only,
+          quickKeys, Map.of(), 0, 1);
+    }
+  }
 
   /** Everything one run found: contract results and the methods of the loaded types. */
   public record Run(List<ContractResult> contracts, Map<String, List<String>> methodsByType,
@@ -132,11 +144,34 @@ public final class KeyProver {
     return sp;
   }
 
+  /**
+   * The strategy of an attempt with a contract's own settings from the manifest (its
+   * {@code keyStrategy}: StrategyProperties keys and values, e.g. QUERY_OPTIONS_KEY=QUERY_OFF).
+   */
+  static StrategyProperties strategy(String nonLinear, String methods,
+      Map<String, String> overrides) {
+    StrategyProperties sp = strategy(nonLinear, methods);
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      sp.setProperty(o.getKey(), o.getValue());
+    }
+    return sp;
+  }
+
   /** Short description of a strategy attempt, for the results. */
   static String describe(String nonLinear, String methods, int maxSteps, long timeoutMillis) {
     return "SPLITTING_NORMAL, STOPMODE_DEFAULT, " + methods + ", LOOP_SCOPE_INV_TACLET, QUERY_ON, "
         + "QUANTIFIERS_INSTANTIATE, " + nonLinear + ", maxSteps=" + maxSteps + ", timeout="
         + timeoutMillis + "ms";
+  }
+
+  /** The description of an attempt with a contract's own settings. */
+  static String describe(String nonLinear, String methods, int maxSteps, long timeoutMillis,
+      Map<String, String> overrides) {
+    String d = describe(nonLinear, methods, maxSteps, timeoutMillis);
+    for (Map.Entry<String, String> o : new TreeMap<>(overrides).entrySet()) {
+      d += ", " + o.getKey() + "=" + o.getValue() + " (manifest)";
+    }
+    return d;
   }
 
   /** Loads {@code options.sourceDir()}, proves every contract and replays saved proofs. */
@@ -158,8 +193,10 @@ public final class KeyProver {
       if (options.save()) {
         Files.createDirectories(options.proofDir());
       }
+      java.util.Set<String> mine = share(byKey.keySet(), options);
       for (Map.Entry<String, Contract> e : byKey.entrySet()) {
-        if (!java.util.regex.Pattern.compile(options.only()).matcher(e.getKey()).find()) {
+        if (!java.util.regex.Pattern.compile(options.only()).matcher(e.getKey()).find()
+            || !mine.contains(e.getKey())) {
           continue;
         }
         results.add(proveOne(env, e.getKey(), e.getValue(), options));
@@ -169,6 +206,95 @@ public final class KeyProver {
     } finally {
       env.dispose();
     }
+  }
+
+  /** Writes a worker's raw run (its contracts, the methods of the loaded types, its times). */
+  public static void writeRun(Path file, Run run) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Files.writeString(file, new com.google.gson.Gson().toJson(run),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs {@code jobs} worker processes (this JVM's java, class path and options, the command's
+   * arguments plus the worker's number) and merges their runs; fails if a worker fails.
+   */
+  public static Run runWorkers(int jobs, List<String> args, Path configDir) throws Exception {
+    long t0 = System.nanoTime();
+    String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> procs = new ArrayList<>();
+    List<Path> outs = new ArrayList<>();
+    for (int w = 0; w < jobs; w++) {
+      Path out = configDir.toAbsolutePath().resolveSibling("key-worker-" + w + ".json");
+      Files.deleteIfExists(out);
+      outs.add(out);
+      List<String> cmd = new ArrayList<>(List.of(javaExe));
+      cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KeyProver.class.getName()));
+      cmd.addAll(args);
+      cmd.addAll(List.of("--worker", String.valueOf(w), "--worker-out", out.toString()));
+      procs.add(new ProcessBuilder(cmd).inheritIO().start());
+    }
+    List<ContractResult> contracts = new ArrayList<>();
+    Map<String, List<String>> methods = new TreeMap<>();
+    long load = 0;
+    for (int w = 0; w < jobs; w++) {
+      int exit = procs.get(w).waitFor();
+      if (exit != 0 || !Files.isRegularFile(outs.get(w))) {
+        throw new IllegalStateException("KeY worker " + w + " failed (exit " + exit + ")");
+      }
+      Run r = new com.google.gson.Gson().fromJson(Files.readString(outs.get(w),
+          java.nio.charset.StandardCharsets.UTF_8), Run.class);
+      contracts.addAll(r.contracts());
+      methods.putAll(r.methodsByType());
+      load = Math.max(load, r.loadMillis());
+    }
+    contracts.sort(java.util.Comparator.comparing(ContractResult::key));
+    return new Run(contracts, methods, load, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The contracts this process proves: all of them, or, for worker w of n, a share balanced by
+   * expected cost. Every worker computes the same assignment from the same inputs: the
+   * contracts sorted by the size of their committed proof (a proxy of the proof's work; 200 KB
+   * when there is none, 5 KB for contracts that get the short tested-only attempt), each given
+   * to the least loaded worker.
+   */
+  static java.util.Set<String> share(java.util.Set<String> keys, Options options)
+      throws IOException {
+    if (options.workers() <= 1) {
+      return keys;
+    }
+    Map<String, Long> cost = new TreeMap<>();
+    for (String k : keys) {
+      Path proof = options.proofDir().resolve(proofFileName(k));
+      long c = options.quickKeys().contains(k) ? 5_000
+          : Files.isRegularFile(proof) ? Files.size(proof) : 200_000;
+      cost.put(k, c);
+    }
+    List<String> order = new ArrayList<>(cost.keySet());
+    order.sort((a, b) -> {
+      int byCost = Long.compare(cost.getOrDefault(b, 0L), cost.getOrDefault(a, 0L));
+      return byCost != 0 ? byCost : a.compareTo(b);
+    });
+    long[] load = new long[options.workers()];
+    java.util.Set<String> mine = new TreeSet<>();
+    for (String k : order) {
+      int least = 0;
+      for (int w = 1; w < load.length; w++) {
+        if (load[w] < load[least]) {
+          least = w;
+        }
+      }
+      load[least] += cost.getOrDefault(k, 0L);
+      if (least == options.worker()) {
+        mine.add(k);
+      }
+    }
+    return mine;
   }
 
   /**
@@ -346,6 +472,7 @@ public final class KeyProver {
           StrategyProperties.METHOD_CONTRACT});
     }
     long timeout = quick ? Math.min(5000, options.timeoutMillis()) : options.timeoutMillis();
+    Map<String, String> overrides = options.strategyOverrides().getOrDefault(key, Map.of());
     @Nullable Proof proof = null;
     String strategy = "";
     for (int a = 0; a < attempts.size(); a++) {
@@ -354,25 +481,17 @@ public final class KeyProver {
       }
       int steps = a == 0 ? options.maxSteps() : 4 * options.maxSteps();
       String[] att = attempts.get(a);
-      proof = attempt(env, contract, strategy(att[0], att[1]), steps, timeout);
-      strategy = describe(att[0], att[1], steps, timeout);
+      proof = attempt(env, contract, strategy(att[0], att[1], overrides), steps, timeout);
+      strategy = describe(att[0], att[1], steps, timeout, overrides);
       if (proof.closed()) {
         break;
       }
+      printOpenGoals(key + " (attempt " + (a + 1) + ")", proof);
     }
     if (proof == null) {
       throw new IllegalStateException("no proof attempt for " + key);
     }
-    if (!proof.closed() && Boolean.getBoolean("q35.key.debug")) {
-      int shown = 0;
-      for (de.uka.ilkd.key.proof.Goal g : proof.openGoals()) {
-        if (shown++ == 3) {
-          break;
-        }
-        System.err.println("OPEN GOAL of " + key + ":\n" + de.uka.ilkd.key.pp.LogicPrinter
-            .quickPrintSequent(g.sequent(), proof.getServices()));
-      }
-    }
+
     Statistics stats = proof.getStatistics();
     boolean closed = proof.closed();
     String savedAs = "";
@@ -390,16 +509,93 @@ public final class KeyProver {
           : options.configDir().toAbsolutePath().resolveSibling("key-open-proofs");
       Files.createDirectories(dir);
       ProofSaver.saveToFile(dir.resolve(fileName).toFile(), proof);
-      savedAs = closed ? fileName : dir.resolve(fileName).toString();
+      // Relative to the working directory (the project): no machine paths in the results.
+      Path saved = dir.resolve(fileName).toAbsolutePath();
+      Path cwd = Path.of("").toAbsolutePath();
+      savedAs = closed ? fileName
+          : saved.startsWith(cwd) ? cwd.relativize(saved).toString() : saved.toString();
     }
     int open = proof.openGoals().size();
+    List<String> uses = usedContracts(env, proof, key);
     proof.dispose();
     long millis = (System.nanoTime() - t0) / 1_000_000;
     System.err.printf("KeY %-6s %7d ms %7d nodes  replay=%s  %s%n",
         closed ? ContractResult.CLOSED : ContractResult.OPEN, millis, stats.nodes, replay, key);
     return new ContractResult(key, type, method, contract.getName(),
         closed ? ContractResult.CLOSED : ContractResult.OPEN, strategy, stats.nodes,
-        stats.branches, open, millis, savedAs, replay, "unlisted");
+        stats.branches, open, millis, savedAs, replay, "unlisted", "unlisted", uses, List.of());
+  }
+
+  /**
+   * Keys of the contracts a proof applied (method contracts and dependency contracts), each
+   * specification case on its own: KeY applies the combination of a callee's cases, so the
+   * proof uses every case of it.
+   */
+  private static List<String> usedContracts(KeYEnvironment<?> env, Proof proof, String self) {
+    TreeSet<String> ids = new TreeSet<>();
+    SpecificationRepository specs = env.getSpecificationRepository();
+    for (Contract used : proof.mgt().getUsedContracts()) {
+      for (Contract atomic : specs.splitContract(used)) {
+        String k = key(atomic);
+        String type = atomic.getKJT().getFullName();
+        // Contracts of KeY's own JDK model (its trusted base) are not the project's.
+        if (!k.equals(self) && !type.startsWith("java.")) {
+          ids.add(contractRef(type, k));
+        }
+      }
+    }
+    return new ArrayList<>(ids);
+  }
+
+  /** {@code <type.method(params)> <kind.n>} of a contract key, the form results refer to. */
+  static String contractRef(String type, String key) {
+    int close = key.indexOf(')');
+    String simple = type.substring(type.lastIndexOf('.') + 1);
+    return type + key.substring(simple.length(), close + 1) + " " + key.substring(close + 2);
+  }
+
+  /**
+   * Sets each result's {@code restsOn}: the contracts its proof applied that this run did not
+   * close, followed transitively through those it did close.
+   */
+  public static List<ContractResult> withRestsOn(List<ContractResult> results) {
+    Map<String, ContractResult> byKey = new HashMap<>();
+    results.forEach(r -> byKey.put(contractRef(r.type(), r.key()), r));
+    List<ContractResult> out = new ArrayList<>();
+    for (ContractResult r : results) {
+      TreeSet<String> rests = new TreeSet<>();
+      java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(r.uses());
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (!todo.isEmpty()) {
+        String u = todo.pop();
+        if (!seen.add(u)) {
+          continue;
+        }
+        @Nullable ContractResult c = byKey.get(u);
+        if (c == null || !c.closed()) {
+          rests.add(u);
+        } else {
+          todo.addAll(c.uses());
+        }
+      }
+      out.add(r.withRestsOn(new ArrayList<>(rests)));
+    }
+    return out;
+  }
+
+  /** With -Dq35.key.debug=true, prints up to three open goals of an attempt (development). */
+  private static void printOpenGoals(String what, Proof proof) {
+    if (!Boolean.getBoolean("q35.key.debug")) {
+      return;
+    }
+    int shown = 0;
+    for (de.uka.ilkd.key.proof.Goal g : proof.openGoals()) {
+      if (shown++ == 3) {
+        break;
+      }
+      System.err.println("OPEN GOAL of " + what + ":\n" + de.uka.ilkd.key.pp.LogicPrinter
+          .quickPrintSequent(g.sequent(), proof.getServices()));
+    }
   }
 
   /** Whether a proof file's header names a class path exactly when the run uses one. */

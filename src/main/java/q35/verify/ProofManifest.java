@@ -25,9 +25,21 @@ public final class ProofManifest {
   /** Expected status of a contract covered by tests only. */
   public static final String TESTED_ONLY = "tested-only";
 
-  /** One method of the manifest. */
-  public record Entry(String method, Map<String, String> contracts, String reason,
-      List<String> tests) {
+  /** Category of a contract that states what a porter or caller relies on. */
+  public static final String SUBSTANTIVE = "substantive";
+  /** Category of a private helper's contract that serves other proofs. */
+  public static final String LEMMA = "lemma";
+  /** Category of a contract that claims (almost) nothing: {@code ensures true}, non-null. */
+  public static final String TRIVIAL = "trivial";
+
+  /**
+   * One method of the manifest: each contract's expected status and category, the KeY strategy
+   * settings a contract needs beyond the runner's defaults, and (if any contract is not proved)
+   * the reason and the covering tests.
+   */
+  public record Entry(String method, Map<String, String> contracts,
+      Map<String, String> categories, Map<String, Map<String, String>> keyStrategy,
+      String reason, List<String> tests) {
 
     /** Method-level status: proved, tested-only or partial (some contracts proved). */
     public String status() {
@@ -70,6 +82,27 @@ public final class ProofManifest {
           contracts.put(c.getKey(), status);
         }
       }
+      Map<String, String> categories = new LinkedHashMap<>();
+      JsonObject cats = o.getAsJsonObject("categories");
+      for (String c : contracts.keySet()) {
+        String cat = cats == null || !cats.has(c) ? "" : cats.get(c).getAsString();
+        if (!List.of(SUBSTANTIVE, LEMMA, TRIVIAL).contains(cat)) {
+          throw new IOException(file + ": " + method + " " + c
+              + ": category must be substantive, lemma or trivial, not \"" + cat + "\"");
+        }
+        categories.put(c, cat);
+      }
+      Map<String, Map<String, String>> keyStrategy = new LinkedHashMap<>();
+      JsonObject ks = o.getAsJsonObject("keyStrategy");
+      if (ks != null) {
+        for (Map.Entry<String, JsonElement> c : ks.entrySet()) {
+          Map<String, String> settings = new LinkedHashMap<>();
+          for (Map.Entry<String, JsonElement> kv : c.getValue().getAsJsonObject().entrySet()) {
+            settings.put(kv.getKey(), kv.getValue().getAsString());
+          }
+          keyStrategy.put(c.getKey(), settings);
+        }
+      }
       String reason = o.has("reason") ? o.get("reason").getAsString() : "";
       List<String> tests = new ArrayList<>();
       JsonArray ts = o.getAsJsonArray("tests");
@@ -78,7 +111,7 @@ public final class ProofManifest {
           tests.add(t.getAsString());
         }
       }
-      Entry e = new Entry(method, contracts, reason, tests);
+      Entry e = new Entry(method, contracts, categories, keyStrategy, reason, tests);
       if (!PROVED.equals(e.status()) && (reason.isBlank() || tests.isEmpty())) {
         throw new IOException(file + ": " + method
             + " is not proved, so it needs a reason and the tests that cover it");
@@ -104,6 +137,20 @@ public final class ProofManifest {
       }
     }
     return keys;
+  }
+
+  /** KeY strategy settings by contract key ({@code Class.method(params).kind.n}). */
+  public Map<String, Map<String, String>> strategyOverrides() {
+    Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+    for (Entry e : entries.values()) {
+      int dot = e.method().lastIndexOf('.', e.method().indexOf('('));
+      String type = e.method().substring(0, dot);
+      String simple = type.substring(type.lastIndexOf('.') + 1);
+      for (Map.Entry<String, Map<String, String>> c : e.keyStrategy().entrySet()) {
+        out.put(simple + "." + e.method().substring(dot + 1) + "." + c.getKey(), c.getValue());
+      }
+    }
+    return out;
   }
 
   /** Method id of a result: {@code type.method(params)}. */
@@ -136,6 +183,8 @@ public final class ProofManifest {
       Entry e = entries.get(methodId(r));
       String expected = e == null ? "unlisted" : e.contracts().getOrDefault(contractId(r),
           "unlisted");
+      String category = e == null ? "unlisted" : e.categories().getOrDefault(contractId(r),
+          "unlisted");
       if ("unlisted".equals(expected)) {
         problems.add("contract " + r.key() + " is missing from the manifest");
       } else if (PROVED.equals(expected) && !r.closed()) {
@@ -145,7 +194,7 @@ public final class ProofManifest {
           && !ContractResult.CLOSED.equals(r.replay())) {
         problems.add("contract " + r.key() + ": committed proof did not replay: " + r.replay());
       }
-      joined.add(r.withExpected(expected));
+      joined.add(r.withExpected(expected, category));
     }
     for (Entry e : entries.values()) {
       int dot = e.method().lastIndexOf('.', e.method().indexOf('('));

@@ -69,6 +69,10 @@ public final class ProofReports {
       o.addProperty("proofFile", r.proofFile().isEmpty() ? ""
           : r.closed() ? options.proofDir().resolve(r.proofFile()).toString() : r.proofFile());
       o.addProperty("replay", r.replay());
+      o.addProperty("category", r.category());
+      JsonArray rests = new JsonArray();
+      r.restsOn().forEach(rests::add);
+      o.add("restsOn", rests);
       cs.add(o);
     }
     root.add("contracts", cs);

@@ -4,7 +4,9 @@ package q35.kernel;
  * The 7-bit pair code and the dense code stream (spec/format.md sections 1 and 2).
  *
  * <p>Written with arithmetic on small constants instead of shifts and masks, so that KeY can
- * prove every contract automatically. {@code q35.fast.FastCodes} is the bit-twiddling twin.
+ * prove the contracts automatically. There is no faster twin: every code q35 reads goes through
+ * this class ({@code q35.quant.QuantizedMatrix} unpacks each row once, through
+ * {@code QuantMatrix.unpackRow}).
  */
 public final class Codes {
 
@@ -29,9 +31,11 @@ public final class Codes {
     @   ensures 0 <= \result && \result <= 127;
     @   ensures \result == ((hi + 16) % 16) * 8 + (lo + 8) % 8;
     @   ensures unpackHiValue(\result) == hi && unpackLoValue(\result) == lo;
+    @   assignable \nothing;
     @ also public exceptional_behavior
     @   requires hi < -8 || hi > 7 || lo < -4 || lo > 3;
     @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
   public static int packPair(int hi, int lo) {
     if (hi < HI_MIN || hi > HI_MAX || lo < LO_MIN || lo > LO_MAX) {
@@ -149,13 +153,11 @@ public final class Codes {
     return highBits(toUnsignedByte(x), d) + lowBits(toUnsignedByte(y), e) * f;
   }
 
-  // In the block contracts below, u(b) = b + (b < 0 ? 256 : 0) is the unsigned value of byte b,
-  // written out instead of calling toUnsignedByte so that the prover need not expand a query.
-
   /**
-   * Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first. The
-   * first case (no exception, no overflow, only these 7 bytes written) is proved; the second
-   * (the value of each byte) is tested.
+   * Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first
+   * (spec/format.md section 2 gives each byte's formula). The contract states safety: no
+   * exception, no overflow, only these 7 bytes written; the byte values are tested
+   * (CodesProperties, the conformance vectors).
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
@@ -163,26 +165,6 @@ public final class Codes {
     @   requires 0 <= oOff && oOff + 7 <= out.length;
     @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[oOff .. oOff + 6];
-    @ also public normal_behavior
-    @   requires codes != null && out != null;
-    @   requires 0 <= cOff && cOff + 8 <= codes.length;
-    @   requires 0 <= oOff && oOff + 7 <= out.length;
-    @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
-    @   assignable out[oOff .. oOff + 6];
-    @   ensures out[oOff] + (out[oOff] < 0 ? 256 : 0)
-    @           == codes[cOff] + (codes[cOff + 1] % 2) * 128;
-    @   ensures out[oOff + 1] + (out[oOff + 1] < 0 ? 256 : 0)
-    @           == codes[cOff + 1] / 2 + (codes[cOff + 2] % 4) * 64;
-    @   ensures out[oOff + 2] + (out[oOff + 2] < 0 ? 256 : 0)
-    @           == codes[cOff + 2] / 4 + (codes[cOff + 3] % 8) * 32;
-    @   ensures out[oOff + 3] + (out[oOff + 3] < 0 ? 256 : 0)
-    @           == codes[cOff + 3] / 8 + (codes[cOff + 4] % 16) * 16;
-    @   ensures out[oOff + 4] + (out[oOff + 4] < 0 ? 256 : 0)
-    @           == codes[cOff + 4] / 16 + (codes[cOff + 5] % 32) * 8;
-    @   ensures out[oOff + 5] + (out[oOff + 5] < 0 ? 256 : 0)
-    @           == codes[cOff + 5] / 32 + (codes[cOff + 6] % 64) * 4;
-    @   ensures out[oOff + 6] + (out[oOff + 6] < 0 ? 256 : 0)
-    @           == codes[cOff + 6] / 64 + (codes[cOff + 7] % 128) * 2;
     @*/
   public static void packBlock(int[] codes, int cOff, byte[] out, int oOff) {
     int c0 = codes[cOff];
@@ -203,10 +185,10 @@ public final class Codes {
   }
 
   /**
-   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The first case (no
-   * exception, no overflow, every code in [0, 127]) is proved; the second (the value of each
-   * code) is tested. All reads come first and all stores last: with stores between the calls,
-   * auto mode did not close the frame condition.
+   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The contract states
+   * safety: no exception, no overflow, every code in [0, 127], only these 8 written; the code
+   * values are tested. All reads come first and all stores last: with stores between the
+   * calls, auto mode did not close the frame condition.
    */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
@@ -215,26 +197,6 @@ public final class Codes {
     @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
     @   assignable codes[cOff .. cOff + 7];
     @   ensures (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
-    @ also public normal_behavior
-    @   requires in != null && codes != null;
-    @   requires 0 <= iOff && iOff + 7 <= in.length;
-    @   requires 0 <= cOff && cOff + 8 <= codes.length;
-    @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
-    @   assignable codes[cOff .. cOff + 7];
-    @   ensures codes[cOff] == (in[iOff] + (in[iOff] < 0 ? 256 : 0)) % 128;
-    @   ensures codes[cOff + 1] == (in[iOff] + (in[iOff] < 0 ? 256 : 0)) / 128
-    @           + ((in[iOff + 1] + (in[iOff + 1] < 0 ? 256 : 0)) % 64) * 2;
-    @   ensures codes[cOff + 2] == (in[iOff + 1] + (in[iOff + 1] < 0 ? 256 : 0)) / 64
-    @           + ((in[iOff + 2] + (in[iOff + 2] < 0 ? 256 : 0)) % 32) * 4;
-    @   ensures codes[cOff + 3] == (in[iOff + 2] + (in[iOff + 2] < 0 ? 256 : 0)) / 32
-    @           + ((in[iOff + 3] + (in[iOff + 3] < 0 ? 256 : 0)) % 16) * 8;
-    @   ensures codes[cOff + 4] == (in[iOff + 3] + (in[iOff + 3] < 0 ? 256 : 0)) / 16
-    @           + ((in[iOff + 4] + (in[iOff + 4] < 0 ? 256 : 0)) % 8) * 16;
-    @   ensures codes[cOff + 5] == (in[iOff + 4] + (in[iOff + 4] < 0 ? 256 : 0)) / 8
-    @           + ((in[iOff + 5] + (in[iOff + 5] < 0 ? 256 : 0)) % 4) * 32;
-    @   ensures codes[cOff + 6] == (in[iOff + 5] + (in[iOff + 5] < 0 ? 256 : 0)) / 4
-    @           + ((in[iOff + 6] + (in[iOff + 6] < 0 ? 256 : 0)) % 2) * 64;
-    @   ensures codes[cOff + 7] == (in[iOff + 6] + (in[iOff + 6] < 0 ? 256 : 0)) / 2;
     @*/
   public static void unpackBlock(byte[] in, int iOff, int[] codes, int cOff) {
     int b0 = in[iOff];
@@ -275,7 +237,8 @@ public final class Codes {
   /**
    * Packs {@code n} codes into {@code streamBytes(n)} bytes at {@code out[oOff..]}; the unused
    * high bits of the last byte are zero. The first case (no exception, no overflow, only the
-   * stream's bytes written) is proved; the second (every code reads back) is tested.
+   * stream's bytes written) and the refusals are proved; the second (every code reads back) is
+   * tested.
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
@@ -296,10 +259,14 @@ public final class Codes {
     @         || oOff < 0 || oOff > out.length - (7 * n + 7) / 8;
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= n && n <= codes.length && n <= MAX_STREAM_CODES;
+    @   requires 0 <= oOff && 7 * n <= 8 * (out.length - oOff);
+    @   requires (\exists int i; 0 <= i && i < n; codes[i] < 0 || codes[i] > 127);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
-  // bounds tested only (KeY contract open): CodesProperties, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
-      "index:array.access.unsafe.high.range", "index:array.access.unsafe.low"})
   public static void packStream(int[] codes, int n, byte[] out, int oOff) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
       throw Errors.of("SHAPE: stream length ", n, " out of range");
@@ -307,44 +274,84 @@ public final class Codes {
     if (oOff < 0 || oOff > out.length - streamBytes(n)) {
       throw Errors.of("SHAPE: output too small for ", n, " codes");
     }
+    checkCodes(codes, n);
+    int full = wholeBlocks(n);
+    packBlocks(codes, full, out, oOff);
+    packTail(codes, 8 * full, n - 8 * full, out, oOff + 7 * full);
+  }
+
+  /** Rejects a code outside [0, 127] among {@code codes[0..n)} (CODE_RANGE). */
+  /*@ private normal_behavior
+    @   requires codes != null && 0 <= n && n <= codes.length;
+    @   requires (\forall int i; 0 <= i && i < n; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires codes != null && 0 <= n && n <= codes.length;
+    @   requires (\exists int i; 0 <= i && i < n; codes[i] < 0 || codes[i] > 127);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  private static void checkCodes(int[] codes, int n) {
     /*@ loop_invariant 0 <= i && i <= n;
+      @ loop_invariant (\forall int j; 0 <= j && j < i; 0 <= codes[j] && codes[j] <= 127);
       @ decreases n - i;
-      @ assignable \nothing;
+      @ loop_assigns i;
       @*/
     for (int i = 0; i < n; i++) {
       if (codes[i] < 0 || codes[i] > 127) {
-        throw Errors.of("CODE_RANGE: code ", codes[i], " at index ", i, "");
+        // The index, not the value: KeY does not know that an int[] element fits a long.
+        throw Errors.of("CODE_RANGE: the code at index ", i, " lies outside [0, 127]");
       }
     }
-    int full = wholeBlocks(n);
+  }
+
+  /** Packs the {@code full} whole blocks of {@code codes} into {@code 7 * full} bytes. */
+  /*@ public normal_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= full && 8 * full <= codes.length && 0 <= oOff && oOff + 7 * full <= out.length;
+    @   requires (\forall int i; 0 <= i && i < 8 * full; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable out[oOff .. oOff + 7 * full - 1];
+    @*/
+  public static void packBlocks(int[] codes, int full, byte[] out, int oOff) {
     /*@ loop_invariant 0 <= b && b <= full;
       @ decreases full - b;
-      @ assignable out[oOff .. oOff + 7 * full - 1];
+      @ loop_assigns b, out[oOff .. oOff + 7 * full - 1];
       @*/
     for (int b = 0; b < full; b++) {
       packBlock(codes, 8 * b, out, oOff + 7 * b);
     }
-    // The tail (0 to 7 codes) is packed as a block padded with zero codes; only its
-    // streamBytes(tail) bytes are copied, so a tail of 0 copies nothing.
-    int tail = n - 8 * full;
+  }
+
+  /**
+   * Packs the last {@code tail} codes (0 to 7, from {@code codes[first]}) as a block padded with
+   * zero codes, and writes only its {@code streamBytes(tail)} bytes: a tail of 0 writes nothing.
+   */
+  /*@ private normal_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= first && 0 <= tail && tail < 8 && first + tail <= codes.length;
+    @   requires 0 <= o && o + (7 * tail + 7) / 8 <= out.length;
+    @   requires (\forall int i; first <= i && i < first + tail; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable out[o .. o + (7 * tail + 7) / 8 - 1];
+    @*/
+  private static void packTail(int[] codes, int first, int tail, byte[] out, int o) {
     int[] block = new int[8];
     /*@ loop_invariant 0 <= t && t <= tail;
       @ loop_invariant (\forall int j; 0 <= j && j < 8; 0 <= block[j] && block[j] <= 127);
       @ decreases tail - t;
-      @ assignable block[*];
+      @ loop_assigns t, block[*];
       @*/
     for (int t = 0; t < tail; t++) {
-      block[t] = codes[8 * full + t];
+      block[t] = codes[first + t];
     }
     byte[] bytes = new byte[7];
     packBlock(block, 0, bytes, 0);
     int tailBytes = streamBytes(tail);
     /*@ loop_invariant 0 <= c && c <= tailBytes;
       @ decreases tailBytes - c;
-      @ assignable out[oOff + 7 * full .. oOff + 7 * full + tailBytes - 1];
+      @ loop_assigns c, out[o .. o + tailBytes - 1];
       @*/
     for (int c = 0; c < tailBytes; c++) {
-      out[oOff + 7 * full + c] = bytes[c];
+      out[o + c] = bytes[c];
     }
   }
 
@@ -400,9 +407,6 @@ public final class Codes {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
-  // bounds tested only (KeY contract open): CodesProperties, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
-      "index:array.access.unsafe.high.range", "index:array.access.unsafe.low"})
   public static void unpackStream(byte[] in, int iOff, int n, int[] codes) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
       throw Errors.of("SHAPE: stream length ", n, " out of range");
@@ -411,35 +415,62 @@ public final class Codes {
       throw Errors.of("TRUNCATED: stream of ", n, " codes needs ", streamBytes(n), " bytes");
     }
     int full = wholeBlocks(n);
+    unpackBlocks(in, iOff, full, codes);
+    unpackTail(in, iOff + 7 * full, n - 8 * full, codes, 8 * full);
+  }
+
+  /** Unpacks {@code full} whole blocks ({@code 7 * full} bytes) into {@code codes[0 .. 8 * full)}. */
+  /*@ private normal_behavior
+    @   requires in != null && codes != null;
+    @   requires 0 <= full && 8 * full <= codes.length && 0 <= iOff && iOff + 7 * full <= in.length;
+    @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
+    @   assignable codes[0 .. 8 * full - 1];
+    @   ensures (\forall int i; 0 <= i && i < 8 * full; 0 <= codes[i] && codes[i] <= 127);
+    @*/
+  private static void unpackBlocks(byte[] in, int iOff, int full, int[] codes) {
     /*@ loop_invariant 0 <= b && b <= full;
       @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
       @ decreases full - b;
-      @ assignable codes[0 .. 8 * full - 1];
+      @ loop_assigns b, codes[0 .. 8 * full - 1];
       @*/
     for (int b = 0; b < full; b++) {
       unpackBlock(in, iOff + 7 * b, codes, 8 * b);
     }
-    // The tail's bytes are unpacked as a zero-padded block; a tail of 0 reads nothing.
-    int tail = n - 8 * full;
+  }
+
+  /**
+   * Unpacks the last {@code tail} codes (0 to 7) from their {@code streamBytes(tail)} bytes at
+   * {@code in[i0..]}, read as a zero-padded block, into {@code codes[c0..]}: a tail of 0 reads
+   * nothing.
+   */
+  /*@ private normal_behavior
+    @   requires in != null && codes != null;
+    @   requires 0 <= tail && tail < 8 && 0 <= c0 && c0 + tail <= codes.length;
+    @   requires 0 <= i0 && i0 + (7 * tail + 7) / 8 <= in.length;
+    @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
+    @   assignable codes[c0 .. c0 + tail - 1];
+    @   ensures (\forall int i; c0 <= i && i < c0 + tail; 0 <= codes[i] && codes[i] <= 127);
+    @*/
+  private static void unpackTail(byte[] in, int i0, int tail, int[] codes, int c0) {
     byte[] bytes = new byte[7];
     int tailBytes = streamBytes(tail);
     /*@ loop_invariant 0 <= c && c <= tailBytes;
       @ loop_invariant (\forall int j; 0 <= j && j < 7; -128 <= bytes[j] && bytes[j] <= 127);
       @ decreases tailBytes - c;
-      @ assignable bytes[*];
+      @ loop_assigns c, bytes[*];
       @*/
     for (int c = 0; c < tailBytes; c++) {
-      bytes[c] = in[iOff + 7 * full + c];
+      bytes[c] = in[i0 + c];
     }
     int[] block = new int[8];
     unpackBlock(bytes, 0, block, 0);
     /*@ loop_invariant 0 <= t && t <= tail;
-      @ loop_invariant (\forall int j; 0 <= j && j < 8 * full + t; 0 <= codes[j] && codes[j] <= 127);
+      @ loop_invariant (\forall int j; c0 <= j && j < c0 + t; 0 <= codes[j] && codes[j] <= 127);
       @ decreases tail - t;
-      @ assignable codes[8 * full .. n - 1];
+      @ loop_assigns t, codes[c0 .. c0 + tail - 1];
       @*/
     for (int t = 0; t < tail; t++) {
-      codes[8 * full + t] = block[t];
+      codes[c0 + t] = block[t];
     }
   }
 }

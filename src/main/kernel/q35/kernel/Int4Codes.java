@@ -14,9 +14,11 @@ public final class Int4Codes {
     @   ensures 0 <= \result && \result <= 255;
     @   ensures \result == (first + 16) % 16 + ((second + 16) % 16) * 16;
     @   ensures lowValue(\result) == first && highValue(\result) == second;
+    @   assignable \nothing;
     @ also public exceptional_behavior
     @   requires first < -8 || first > 7 || second < -8 || second > 7;
     @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
   public static int packNibbles(int first, int second) {
     if (first < -8 || first > 7 || second < -8 || second > 7) {

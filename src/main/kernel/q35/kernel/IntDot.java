@@ -3,7 +3,10 @@ package q35.kernel;
 /**
  * Exact int32 dot products of int8 activation codes with weight lattice values
  * (spec/matmul.md section 1). The contracts state the exact integer result and the absence of
- * overflow for every length up to {@link #MAX_K}.
+ * overflow for every length up to {@link #MAX_K}. The exact sums are written with JML's
+ * {@code \sum}, which OpenJML does not translate: those clauses carry JML's annotation key
+ * {@code +KeY}, so only KeY reads them, and OpenJML checks the rest (bounds, overflow, the
+ * result's range).
  */
 public final class IntDot {
 
@@ -39,16 +42,18 @@ public final class IntDot {
     @   requires 0 <= qOff && qOff + len <= q.length;
     @   requires (\forall int i; xOff <= i && i < xOff + len; -127 <= x[i] && x[i] <= 127);
     @   requires (\forall int i; qOff <= i && i < qOff + len; -8 <= q[i] && q[i] <= 8);
-    @   ensures \result == (\sum int i; 0 <= i && i < len; x[xOff + i] * q[qOff + i]);
     @   ensures -1016 * len <= \result && \result <= 1016 * len;
+    @*/
+  /*+KeY@ ensures \result == (\sum int i; 0 <= i && i < len; x[xOff + i] * q[qOff + i]);
     @*/
   public static /*@ pure @*/ int dot(byte[] x, int xOff, int[] q, int qOff, int len) {
     int acc = 0;
+    /*+KeY@ loop_invariant acc == (\sum int j; 0 <= j && j < i; x[xOff + j] * q[qOff + j]);
+      @*/
     /*@ loop_invariant 0 <= i && i <= len;
-      @ loop_invariant acc == (\sum int j; 0 <= j && j < i; x[xOff + j] * q[qOff + j]);
       @ loop_invariant -1016 * i <= acc && acc <= 1016 * i;
       @ decreases len - i;
-      @ assignable \nothing;
+      @ loop_assigns i, acc;
       @*/
     for (int i = 0; i < len; i++) {
       acc = acc + mulBounded(x[xOff + i], q[qOff + i]);
@@ -62,16 +67,18 @@ public final class IntDot {
     @   requires 0 <= len && len <= MAX_K;
     @   requires 0 <= off && off + len <= x.length;
     @   requires (\forall int i; off <= i && i < off + len; -127 <= x[i] && x[i] <= 127);
-    @   ensures \result == (\sum int i; 0 <= i && i < len; x[off + i]);
     @   ensures -127 * len <= \result && \result <= 127 * len;
+    @*/
+  /*+KeY@ ensures \result == (\sum int i; 0 <= i && i < len; x[off + i]);
     @*/
   public static /*@ pure @*/ int sum(byte[] x, int off, int len) {
     int s = 0;
+    /*+KeY@ loop_invariant s == (\sum int j; 0 <= j && j < i; x[off + j]);
+      @*/
     /*@ loop_invariant 0 <= i && i <= len;
-      @ loop_invariant s == (\sum int j; 0 <= j && j < i; x[off + j]);
       @ loop_invariant -127 * i <= s && s <= 127 * i;
       @ decreases len - i;
-      @ assignable \nothing;
+      @ loop_assigns i, s;
       @*/
     for (int i = 0; i < len; i++) {
       s = s + x[off + i];

@@ -6,6 +6,17 @@ package q35.kernel;
  *
  * <p>Layout: row j's packed bytes start at {@code j * rowBytes(format, k)}; the scale and offset
  * of row j, group gi sit at index {@code j * groupCount(k, g) + gi}.
+ *
+ * <p>Contracts spell {@code rowBytes(format, k)} out as
+ * {@code (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)}: KeY evaluates a method
+ * call in a precondition by running the method, and the larger proofs did not finish that.
+ *
+ * <p>No output on refusal (spec/quantization.md section 5): every public method checks all of
+ * its input (shapes, values, then the padding of every row) before it writes anything, and
+ * then computes with private helpers that cannot fail. The contracts say so with a
+ * {@code signals} clause: on IllegalArgumentException every output element keeps its old value
+ * (for floats: equal, or NaN before and after, because {@code ==} on floats is IEEE equality,
+ * under which a NaN differs from itself).
  */
 public final class QuantMatrix {
 
@@ -57,205 +68,48 @@ public final class QuantMatrix {
     return (k + 15) / 16;
   }
 
-  /** Validates format, shape and array lengths shared by every matrix operation. */
-  private static void checkMatrix(int format, int n, int k, int g, byte[] packed, float[] scales,
-      float[] offsets) {
-    checkFormat(format);
-    WeightQuant.checkShape(n, k, g);
-    WeightQuant.checkLength("packed", packed.length, (long) n * rowBytes(format, k));
-    long params = (long) n * WeightQuant.groupCount(k, g);
-    WeightQuant.checkLength("scales", scales.length, params);
-    WeightQuant.checkLength("offsets", offsets.length, params);
+  /**
+   * Number of pairs of positions a packed row holds, padding included: 8 per 7-byte block for
+   * q35, one per byte for INT4.
+   */
+  /*@ private normal_behavior
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   ensures format == FORMAT_Q35 ==> \result == 8 * ((k + 15) / 16);
+    @   ensures format == FORMAT_INT4 ==> \result == (k + 1) / 2;
+    @   ensures k <= 2 * \result && 2 * \result <= k + 15;
+    @*/
+  private static /*@ pure @*/ int pairsOf(int format, int k) {
+    if (format == FORMAT_Q35) {
+      return 8 * blocksOf(k);
+    }
+    return rowBytes(format, k);
+  }
+
+  /** The pair that holds position {@code p}: p / 2. */
+  /*@ private normal_behavior
+    @   requires 0 <= p;
+    @   ensures \result == p / 2 && 2 * \result <= p && p <= 2 * \result + 1;
+    @*/
+  private static /*@ pure @*/ int pairOf(int p) {
+    return p / 2;
   }
 
   /**
-   * Quantizes a row-major float matrix {@code w} (n rows of k) into {@code packed},
-   * {@code scales} and {@code offsets}. Rejects NaN and infinity before writing anything.
+   * Offset of row {@code j} of {@code n} rows of {@code r} elements: j * r. A method of its own
+   * because the bound j * r + r <= n * r is non-linear: its contract hands it to callers as a
+   * fact (spec/verification.md section 4).
    */
-  /*@ public normal_behavior
-    @   requires w != null && packed != null && scales != null && offsets != null;
-    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
-    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires w.length == n * k && packed.length == n * rowBytes(format, k);
-    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\forall int i; 0 <= i && i < w.length;
-    @             -Rounding.VALUE_LIMIT <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
-    @   assignable packed[*], scales[*], offsets[*];
+  /*@ private normal_behavior
+    @   requires 0 <= j && j < n && 0 <= r && n * r <= 2147483647;
+    @   ensures \result == j * r && 0 <= \result && \result + r <= n * r;
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, WeightQuantProperties, conformance
-  @SuppressWarnings({"index:argument", "index:array.length.negative"})
-  public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
-      float[] scales, float[] offsets) {
-    checkMatrix(format, n, k, g, packed, scales, offsets);
-    WeightQuant.checkLength("weights", w.length, (long) n * k);
-    Rounding.requireFinite(w, 0, w.length, "weight");
-    int groups = WeightQuant.groupCount(k, g);
-    int bytes = rowBytes(format, k);
-    int[] lattice = new int[k];
-    for (int j = 0; j < n; j++) {
-      WeightQuant.quantizeRow(w, j * k, k, g, format == FORMAT_Q35, lattice, scales, offsets,
-          j * groups);
-      packRow(format, lattice, k, packed, j * bytes);
-    }
-  }
-
-  /** Packs one row of lattice values (odd positions even for q35) into its bytes. */
-  /*@ public normal_behavior
-    @   requires lattice != null && packed != null;
-    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
-    @   requires k <= lattice.length && 0 <= off && off + rowBytes(format, k) <= packed.length;
-    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   requires format == FORMAT_Q35 ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
-    @                                      lattice[i] % 2 == 0 && lattice[i] <= 6);
-    @   assignable packed[off .. off + rowBytes(format, k) - 1];
-    @*/
-  // bounds tested only (KeY contract open): through quantize (MatvecProperties, conformance)
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
-      "index:array.length.negative"})
-  public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
-    if (format == FORMAT_Q35) {
-      int blocks = blocksOf(k);
-      int[] codes = new int[8 * blocks];
-      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
-        @ loop_invariant (\forall int j; 0 <= j && j < 8 * blocks; 0 <= codes[j] && codes[j] <= 127);
-        @ decreases k - 2 * i;
-        @ assignable codes[*];
-        @*/
-      for (int i = 0; 2 * i < k; i++) {
-        int second = 2 * i + 1 < k ? lattice[2 * i + 1] / 2 : 0;
-        codes[i] = Codes.packPair(lattice[2 * i], second);
-      }
-      /*@ loop_invariant 0 <= b && b <= blocks;
-        @ decreases blocks - b;
-        @ assignable packed[off .. off + 7 * blocks - 1];
-        @*/
-      for (int b = 0; b < blocks; b++) {
-        Codes.packBlock(codes, 8 * b, packed, off + 7 * b);
-      }
-    } else {
-      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
-        @ decreases k - 2 * i;
-        @ assignable packed[off .. off + (k + 1) / 2 - 1];
-        @*/
-      for (int i = 0; 2 * i < k; i++) {
-        int second = 2 * i + 1 < k ? lattice[2 * i + 1] : 0;
-        packed[off + i] = (byte) Codes.toSignedByte(Int4Codes.packNibbles(lattice[2 * i], second));
-      }
-    }
-  }
-
-  /**
-   * Unpacks row {@code row} into lattice values {@code lattice[0..k)}; rejects a row whose
-   * padding (positions k and beyond) is not zero.
-   */
-  /*@ public behavior
-    @   requires packed != null && lattice != null;
-    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
-    @   requires 0 <= row && (row + 1) * rowBytes(format, k) <= packed.length && k <= lattice.length;
-    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
-    @   assignable lattice[0 .. k - 1];
-    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   signals_only IllegalArgumentException;
-    @*/
-  // bounds proved by KeY: unpackRow contract proved (rowStart gives row * len + len <= packed.length)
-  @SuppressWarnings("index:argument")
-  public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
-    unpackRowAt(format, packed, rowStart(row, rowBytes(format, k), packed.length), row, k,
-        lattice);
-  }
-
-  /** unpackRow with the row's bytes starting at {@code off}. */
-  /*@ private behavior
-    @   requires packed != null && lattice != null;
-    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
-    @   requires 0 <= off && off + rowBytes(format, k) <= packed.length && k <= lattice.length;
-    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
-    @   assignable lattice[0 .. k - 1];
-    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   signals_only IllegalArgumentException;
-    @*/
-  private static void unpackRowAt(int format, byte[] packed, int off, int row, int k,
-      int[] lattice) {
-    if (format == FORMAT_Q35) {
-      unpackQ35Row(packed, off, row, k, lattice);
-    } else {
-      unpackInt4Row(packed, off, row, k, lattice);
-    }
-  }
-
-  /** unpackRow for q35: the row's bytes start at {@code off}. */
-  /*@ private behavior
-    @   requires packed != null && lattice != null;
-    @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length;
-    @   requires 0 <= off && off + 7 * ((k + 15) / 16) <= packed.length;
-    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
-    @   assignable lattice[0 .. k - 1];
-    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   signals_only IllegalArgumentException;
-    @*/
-  // bounds proved by KeY: unpackQ35Row contract proved (lattice index 2 * i < k <= lattice.length)
-  @SuppressWarnings("index:array.access.unsafe.high")
-  private static void unpackQ35Row(byte[] packed, int off, int row, int k, int[] lattice) {
-    int codes = 8 * blocksOf(k);
-    /*@ loop_invariant 0 <= i && i <= codes;
-      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
-      @                 -8 <= lattice[j] && lattice[j] <= 7);
-      @ decreases codes - i;
-      @ assignable lattice[0 .. k - 1];
-      @*/
-    for (int i = 0; i < codes; i++) {
-      int code = Codes.codeAt(packed, off, i);
-      int first = evenValue(code);
-      int second = oddValue(code);
-      if (2 * i < k) {
-        lattice[2 * i] = first;
-      } else if (first != 0) {
-        throw paddingError(row, 2 * i, k, first);
-      }
-      if (2 * i + 1 < k) {
-        lattice[2 * i + 1] = second;
-      } else if (second != 0) {
-        throw paddingError(row, 2 * i + 1, k, second);
-      }
-    }
-  }
-
-  /** unpackRow for INT4: the row's bytes start at {@code off}. */
-  /*@ private behavior
-    @   requires packed != null && lattice != null;
-    @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length;
-    @   requires 0 <= off && off + rowBytes(FORMAT_INT4, k) <= packed.length;
-    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
-    @   assignable lattice[0 .. k - 1];
-    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   signals_only IllegalArgumentException;
-    @*/
-  // bounds proved by KeY: unpackInt4Row contract proved (2 * i < k, off + i < off + bytes)
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
-  private static void unpackInt4Row(byte[] packed, int off, int row, int k, int[] lattice) {
-    int bytes = rowBytes(FORMAT_INT4, k);
-    /*@ loop_invariant 0 <= i && i <= bytes;
-      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
-      @                 -8 <= lattice[j] && lattice[j] <= 7);
-      @ decreases bytes - i;
-      @ assignable lattice[0 .. k - 1];
-      @*/
-    for (int i = 0; i < bytes; i++) {
-      int b = byteAt(packed, off + i);
-      lattice[2 * i] = lowNibble(b);
-      int second = highNibble(b);
-      if (2 * i + 1 < k) {
-        lattice[2 * i + 1] = second;
-      } else if (second != 0) {
-        throw paddingError(row, 2 * i + 1, k, second);
-      }
-    }
+  private static /*@ pure @*/ int rowOffset(int j, int n, int r) {
+    return j * r;
   }
 
   /**
    * Where row {@code row} of {@code len} elements starts in an array of {@code total}: row *
-   * len. Its contract hands callers the non-linear bound 0 <= row * len, row * len + len <=
-   * total as a fact (spec/verification.md section 4).
+   * len, with row * len + len <= total (the single-row form of rowOffset).
    */
   /*@ private normal_behavior
     @   requires 0 <= row && 0 <= len && (row + 1) * len <= total;
@@ -265,50 +119,291 @@ public final class QuantMatrix {
     return row * len;
   }
 
-  /** The even-position lattice value of a q35 code, in [-8, 7]. */
+  /** Validates format, shape and array lengths shared by every matrix operation. */
   /*@ private normal_behavior
-    @   requires 0 <= code && code <= 127;
-    @   ensures -8 <= \result && \result <= 7;
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires !(format == FORMAT_Q35 || format == FORMAT_INT4)
+    @         || !(1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
-  private static /*@ pure @*/ int evenValue(int code) {
-    return Codes.unpackHiValue(code);
+  private static void checkMatrix(int format, int n, int k, int g, byte[] packed, float[] scales,
+      float[] offsets) {
+    checkFormat(format);
+    WeightQuant.checkShape(n, k, g);
+    WeightQuant.checkLength("packed", packed.length, n, rowBytes(format, k));
+    int groups = WeightQuant.groupCount(k, g);
+    WeightQuant.checkLength("scales", scales.length, n, groups);
+    WeightQuant.checkLength("offsets", offsets.length, n, groups);
   }
 
-  /** The odd-position lattice value of a q35 code (twice the 3-bit value), in [-8, 6]. */
-  /*@ private normal_behavior
-    @   requires 0 <= code && code <= 127;
-    @   ensures -8 <= \result && \result <= 6;
+  /**
+   * Quantizes a row-major float matrix {@code w} (n rows of k) into {@code packed},
+   * {@code scales} and {@code offsets}. Rejects NaN, infinity and |w| > 2^32 before writing
+   * anything.
+   */
+  /*@ public normal_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires w.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires scales != offsets;
+    @   requires (\forall int i; 0 <= i && i < w.length;
+    @             Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
+    @   assignable packed[*], scales[*], offsets[*];
+    @ also public exceptional_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires w.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\exists int i; 0 <= i && i < w.length;
+    @             !(Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
-  private static /*@ pure @*/ int oddValue(int code) {
-    return 2 * Codes.unpackLoValue(code);
+  // bounds tested only (KeY contract open): MatvecProperties, WeightQuantProperties, conformance
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
+  public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
+      float[] scales, float[] offsets) {
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    WeightQuant.checkLength("weights", w.length, n, k);
+    Rounding.requireFinite(w, 0, w.length, "weight");
+    int groups = WeightQuant.groupCount(k, g);
+    int bytes = rowBytes(format, k);
+    int[] lattice = new int[k];
+    /*@ loop_invariant 0 <= j && j <= n;
+      @ decreases n - j;
+      @ loop_assigns j, lattice[*], packed[*], scales[*], offsets[*];
+      @*/
+    for (int j = 0; j < n; j++) {
+      WeightQuant.quantizeRow(w, rowOffset(j, n, k), k, g, format == FORMAT_Q35, lattice, scales,
+          offsets, rowOffset(j, n, groups));
+      packRow(format, lattice, k, packed, rowOffset(j, n, bytes));
+    }
   }
 
-  /** packed[i], whose range the caller's precondition states for the whole array. */
+  /** Packs one row of lattice values (odd positions even for q35) into its bytes. */
+  /*@ public normal_behavior
+    @   requires lattice != null && packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires k <= lattice.length && 0 <= off;
+    @   requires off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires format == FORMAT_Q35 ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
+    @                                      lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   assignable packed[off .. off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @                            - 1];
+    @*/
+  // bounds tested only (KeY contract open): through quantize (MatvecProperties, conformance)
+  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
+      "index:array.length.negative"})
+  public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
+    if (format == FORMAT_Q35) {
+      int blocks = blocksOf(k);
+      int[] codes = new int[8 * blocks];
+      pairCodes(lattice, k, codes);
+      Codes.packBlocks(codes, blocks, packed, off);
+    } else {
+      /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+        @ decreases k + 1 - 2 * i;
+        @ loop_assigns i, packed[off .. off + (k + 1) / 2 - 1];
+        @*/
+      for (int i = 0; 2 * i < k; i++) {
+        packed[off + i] = (byte) nibbleByte(lattice[2 * i], 2 * i + 1 < k ? lattice[2 * i + 1] : 0);
+      }
+    }
+  }
+
+  /** The INT4 byte of two lattice values, as a Java byte value (Int4Codes.packNibbles). */
   /*@ private normal_behavior
-    @   requires packed != null && 0 <= i && i < packed.length;
-    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   requires -8 <= first && first <= 7 && -8 <= second && second <= 7;
     @   ensures -128 <= \result && \result <= 127;
     @*/
-  private static /*@ pure @*/ int byteAt(byte[] packed, int i) {
-    return packed[i];
+  private static /*@ pure @*/ int nibbleByte(int first, int second) {
+    return Codes.toSignedByte(Int4Codes.packNibbles(first, second));
   }
 
-  /** The value in the low nibble of a Java byte value (INT4), in [-8, 7]. */
+  /**
+   * The q35 pair codes of a row: codes[i] packs lattice[2i] and lattice[2i + 1] / 2 (0 past k).
+   * The rest of {@code codes} keeps its values, which must be codes too.
+   */
   /*@ private normal_behavior
-    @   requires -128 <= b && b <= 127;
-    @   ensures -8 <= \result && \result <= 7;
+    @   requires lattice != null && codes != null && lattice != codes;
+    @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length && k <= 2 * codes.length;
+    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires (\forall int i; 0 <= i && i < k && i % 2 == 1;
+    @             lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   requires (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
+    @   assignable codes[*];
+    @   ensures (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
     @*/
-  private static /*@ pure @*/ int lowNibble(int b) {
-    return Int4Codes.lowValue(Codes.toUnsignedByte(b));
+  private static void pairCodes(int[] lattice, int k, int[] codes) {
+    /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+      @ loop_invariant (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
+      @ decreases k + 1 - 2 * i;
+      @ loop_assigns i, codes[*];
+      @*/
+    for (int i = 0; 2 * i < k; i++) {
+      codes[i] = pairCode(lattice[2 * i], 2 * i + 1 < k ? lattice[2 * i + 1] : 0);
+    }
   }
 
-  /** The value in the high nibble of a Java byte value (INT4), in [-8, 7]. */
+  /**
+   * The q35 code of a pair from its lattice values: {@code first} and the odd-position value
+   * 2b, whose 3-bit value is b (Codes.packPair).
+   */
   /*@ private normal_behavior
-    @   requires -128 <= b && b <= 127;
+    @   requires -8 <= first && first <= 7 && -8 <= odd && odd <= 6 && odd % 2 == 0;
+    @   ensures 0 <= \result && \result <= 127;
+    @*/
+  private static /*@ pure @*/ int pairCode(int first, int odd) {
+    return Codes.packPair(first, odd / 2);
+  }
+
+  /**
+   * Unpacks row {@code row} into lattice values {@code lattice[0..k)}; rejects a row whose
+   * padding (positions k and beyond) is not zero, before writing anything.
+   */
+  /*@ public behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= row;
+    @   requires (row + 1) * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) <= packed.length;
+    @   requires k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @   signals_only IllegalArgumentException;
+    @   signals (IllegalArgumentException)
+    @       (\forall int i; 0 <= i && i < lattice.length; lattice[i] == \old(lattice[i]));
+    @*/
+  public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
+    int off = rowStart(row, rowBytes(format, k), packed.length);
+    checkPadding(format, packed, off, row, k);
+    unpackPairs(format, packed, off, k, lattice);
+  }
+
+  /**
+   * Rejects the row at {@code off} (PADDING) if a padding position (k and beyond) holds a
+   * non-zero value; only the pairs from the one holding position k on are read.
+   */
+  /*@ private behavior
+    @   requires packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkPadding(int format, byte[] packed, int off, int row, int k) {
+    int pairs = pairsOf(format, k);
+    /*@ loop_invariant 0 <= i && i <= pairs;
+      @ decreases pairs - i;
+      @ loop_assigns i;
+      @*/
+    for (int i = pairOf(k); i < pairs; i++) {
+      checkPair(format, packed, off, row, k, i);
+    }
+  }
+
+  /** Rejects pair {@code i} of the row at {@code off} if a half of it past k is not zero. */
+  /*@ private behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 1 <= k && k <= IntDot.MAX_K && 0 <= off && 0 <= i && 2 * i <= k + 15;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkPair(int format, byte[] packed, int off, int row, int k, int i) {
+    int first = evenValue(format, packed, off, i);
+    if (2 * i >= k && first != 0) {
+      throw paddingError(row, 2 * i, k, first);
+    }
+    int second = oddValue(format, packed, off, i);
+    if (2 * i + 1 >= k && second != 0) {
+      throw paddingError(row, 2 * i + 1, k, second);
+    }
+  }
+
+  /** The lattice values of positions [0, k) of the row at {@code off}; padding is not read. */
+  /*@ private normal_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
+    @*/
+  private static void unpackPairs(int format, byte[] packed, int off, int k, int[] lattice) {
+    /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
+      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
+      @                 -8 <= lattice[j] && lattice[j] <= 7);
+      @ decreases k + 1 - 2 * i;
+      @ loop_assigns i, lattice[0 .. k - 1];
+      @*/
+    for (int i = 0; 2 * i < k; i++) {
+      lattice[2 * i] = evenValue(format, packed, off, i);
+      if (2 * i + 1 < k) {
+        lattice[2 * i + 1] = oddValue(format, packed, off, i);
+      }
+    }
+  }
+
+  /**
+   * The lattice value at position 2i of the row whose bytes start at {@code off}: the 4-bit
+   * half of code i (q35) or the low nibble of byte i (INT4).
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
-  private static /*@ pure @*/ int highNibble(int b) {
-    return Int4Codes.highValue(Codes.toUnsignedByte(b));
+  private static /*@ pure @*/ int evenValue(int format, byte[] packed, int off, int i) {
+    if (format == FORMAT_Q35) {
+      return Codes.unpackHiValue(Codes.codeAt(packed, off, i));
+    }
+    return Int4Codes.lowValue(Codes.toUnsignedByte(packed[off + i]));
+  }
+
+  /**
+   * The lattice value at position 2i + 1 of the row whose bytes start at {@code off}: twice
+   * the 3-bit half of code i (q35) or the high nibble of byte i (INT4).
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures -8 <= \result && \result <= 7;
+    @*/
+  private static /*@ pure @*/ int oddValue(int format, byte[] packed, int off, int i) {
+    if (format == FORMAT_Q35) {
+      return 2 * Codes.unpackLoValue(Codes.codeAt(packed, off, i));
+    }
+    return Int4Codes.highValue(Codes.toUnsignedByte(packed[off + i]));
   }
 
   /** The PADDING error of a non-zero value at a position beyond k. */
@@ -321,41 +416,109 @@ public final class QuantMatrix {
         " but holds ", value, "");
   }
 
+  /** Checks the padding of every row of the matrix (PADDING). */
+  /*@ private behavior
+    @   requires packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= n && 1 <= k && k <= IntDot.MAX_K;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkRows(int format, byte[] packed, int n, int k) {
+    int bytes = rowBytes(format, k);
+    /*@ loop_invariant 0 <= j && j <= n;
+      @ decreases n - j;
+      @ loop_assigns j;
+      @*/
+    for (int j = 0; j < n; j++) {
+      checkPadding(format, packed, rowOffset(j, n, bytes), j, k);
+    }
+  }
+
   /** Dequantizes the whole matrix into row-major floats {@code out} (n rows of k). */
   /*@ public behavior
     @   requires packed != null && scales != null && offsets != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires packed.length == n * rowBytes(format, k) && out.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires out.length == n * k;
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
+    @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
+    @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
   // bounds tested only (KeY contract open): WeightQuantProperties, BadInputTest, ConformanceVectorsTest
   @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void dequantize(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, float[] out) {
     checkMatrix(format, n, k, g, packed, scales, offsets);
-    WeightQuant.checkLength("output", out.length, (long) n * k);
+    WeightQuant.checkLength("output", out.length, n, k);
     checkParams(scales, offsets);
+    checkRows(format, packed, n, k);
     int groups = WeightQuant.groupCount(k, g);
+    int bytes = rowBytes(format, k);
     int[] lattice = new int[k];
+    /*@ loop_invariant 0 <= j && j <= n;
+      @ decreases n - j;
+      @ loop_assigns j, lattice[*], out[*];
+      @*/
     for (int j = 0; j < n; j++) {
-      unpackRow(format, packed, j, k, lattice);
-      WeightQuant.dequantizeRow(lattice, k, g, scales, offsets, j * groups, out, j * k);
+      unpackPairs(format, packed, rowOffset(j, n, bytes), k, lattice);
+      WeightQuant.dequantizeRow(lattice, k, g, scales, offsets, rowOffset(j, n, groups), out,
+          rowOffset(j, n, k));
     }
   }
 
   /** Rejects a scale outside [0, 2^30] (or NaN), or an offset outside [-2^33, 2^33]. */
+  /*@ private normal_behavior
+    @   requires scales != null && offsets != null && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < scales.length;
+    @             0.0f <= scales[i] && scales[i] <= Rounding.SCALE_LIMIT
+    @             && Rounding.OFFSET_MIN <= offsets[i] && offsets[i] <= Rounding.OFFSET_LIMIT);
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires scales != null && offsets != null && offsets.length == scales.length;
+    @   requires (\exists int i; 0 <= i && i < scales.length;
+    @             !(0.0f <= scales[i] && scales[i] <= Rounding.SCALE_LIMIT
+    @               && Rounding.OFFSET_MIN <= offsets[i] && offsets[i] <= Rounding.OFFSET_LIMIT));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
   private static void checkParams(float[] scales, float[] offsets) {
+    /*@ loop_invariant 0 <= i && i <= scales.length;
+      @ loop_invariant (\forall int j; 0 <= j && j < i;
+      @                 0.0f <= scales[j] && scales[j] <= Rounding.SCALE_LIMIT
+      @                 && Rounding.OFFSET_MIN <= offsets[j] && offsets[j] <= Rounding.OFFSET_LIMIT);
+      @ decreases scales.length - i;
+      @ loop_assigns i;
+      @*/
     for (int i = 0; i < scales.length; i++) {
-      if (!(scales[i] >= 0.0f && scales[i] <= Rounding.SCALE_LIMIT)) {
+      if (!(0.0f <= scales[i] && scales[i] <= Rounding.SCALE_LIMIT)) {
         throw Errors.of("BAD_SCALE: scale ", i, " is NaN or outside [0, 2^30]");
       }
-      if (!(offsets[i] >= -Rounding.OFFSET_LIMIT && offsets[i] <= Rounding.OFFSET_LIMIT)) {
+      if (!(Rounding.OFFSET_MIN <= offsets[i] && offsets[i] <= Rounding.OFFSET_LIMIT)) {
         throw Errors.of("BAD_SCALE: offset ", i, " is NaN or outside [-2^33, 2^33]");
       }
+    }
+  }
+
+  /** Rejects an activation scale outside [0, 2^30] or NaN (BAD_SCALE). */
+  /*@ private normal_behavior
+    @   requires 0.0f <= xScale && xScale <= Rounding.SCALE_LIMIT;
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires !(0.0f <= xScale && xScale <= Rounding.SCALE_LIMIT);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  private static void checkActivationScale(float xScale) {
+    if (!(0.0f <= xScale && xScale <= Rounding.SCALE_LIMIT)) {
+      throw Errors.of("BAD_SCALE: the activation scale is NaN or outside [0, 2^30]");
     }
   }
 
@@ -367,12 +530,27 @@ public final class QuantMatrix {
     @   requires packed != null && xq != null && acc != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires packed.length == n * rowBytes(format, k) && xq.length == k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k;
     @   requires acc.length == n * ((k + g - 1) / g);
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*];
     @   signals_only IllegalArgumentException;
+    @   signals (IllegalArgumentException)
+    @       (\forall int i; 0 <= i && i < acc.length; acc[i] == \old(acc[i]));
+    @ also public exceptional_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k;
+    @   requires acc.length == n * ((k + g - 1) / g);
+    @   requires (\exists int i; 0 <= i && i < k; xq[i] < -127);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
   // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
   @SuppressWarnings({"index:argument", "index:array.length.negative"})
@@ -380,19 +558,42 @@ public final class QuantMatrix {
       int[] acc) {
     checkFormat(format);
     WeightQuant.checkShape(n, k, g);
-    WeightQuant.checkLength("packed", packed.length, (long) n * rowBytes(format, k));
+    WeightQuant.checkLength("packed", packed.length, n, rowBytes(format, k));
     WeightQuant.checkLength("activations", xq.length, k);
     int groups = WeightQuant.groupCount(k, g);
-    WeightQuant.checkLength("accumulators", acc.length, (long) n * groups);
+    WeightQuant.checkLength("accumulators", acc.length, n, groups);
     Activations.checkCodes(xq, 0, k);
+    checkRows(format, packed, n, k);
+    accumulate(format, packed, n, k, g, xq, 0, acc);
+  }
+
+  /**
+   * matvecInt on checked input: for every row j, {@code acc[j * groups + gi]} is the dot
+   * product of row j's group gi with the activation codes at {@code xq[xOff..]}.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires 0 <= xOff && xOff + k <= xq.length && acc.length == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable acc[*];
+    @*/
+  private static void accumulate(int format, byte[] packed, int n, int k, int g, byte[] xq,
+      int xOff, int[] acc) {
+    int groups = WeightQuant.groupCount(k, g);
+    int bytes = rowBytes(format, k);
     int[] lattice = new int[k];
     /*@ loop_invariant 0 <= j && j <= n;
       @ decreases n - j;
-      @ assignable lattice[*], acc[*];
+      @ loop_assigns j, lattice[*], acc[*];
       @*/
     for (int j = 0; j < n; j++) {
-      unpackRow(format, packed, j, k, lattice);
-      WeightQuant.dotRow(lattice, k, g, xq, 0, acc, j * groups);
+      unpackPairs(format, packed, rowOffset(j, n, bytes), k, lattice);
+      WeightQuant.dotRow(lattice, k, g, xq, xOff, acc, rowOffset(j, n, groups));
     }
   }
 
@@ -405,12 +606,16 @@ public final class QuantMatrix {
     @   requires packed != null && scales != null && offsets != null && xq != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires packed.length == n * rowBytes(format, k) && xq.length == k && out.length == n;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k && out.length == n;
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
+    @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
+    @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
   // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
   @SuppressWarnings({"index:argument", "index:array.access.unsafe.high.range",
@@ -420,16 +625,47 @@ public final class QuantMatrix {
     checkMatrix(format, n, k, g, packed, scales, offsets);
     WeightQuant.checkLength("output", out.length, n);
     checkParams(scales, offsets);
-    if (!(xScale >= 0.0f && xScale <= Rounding.SCALE_LIMIT)) {
-      throw Errors.of("BAD_SCALE: the activation scale is NaN or outside [0, 2^30]");
-    }
+    checkActivationScale(xScale);
+    WeightQuant.checkLength("activations", xq.length, k);
+    Activations.checkCodes(xq, 0, k);
+    checkRows(format, packed, n, k);
     int groups = WeightQuant.groupCount(k, g);
     int[] acc = new int[n * groups];
-    matvecInt(format, packed, n, k, g, xq, acc);
     int[] sums = new int[groups];
-    Activations.groupSums(xq, 0, k, g, sums);
+    productRow(format, packed, scales, offsets, n, k, g, xq, 0, xScale, acc, sums, out, 0);
+  }
+
+  /**
+   * One activation row's float product on checked input: out[oOff + j] for every row j, from
+   * the codes at {@code xq[xOff..]}; {@code acc} and {@code sums} are scratch.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires acc != null && sums != null && out != null && acc != sums;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires acc.length == n * ((k + g - 1) / g) && sums.length == (k + g - 1) / g;
+    @   requires scales.length == acc.length && offsets.length == acc.length;
+    @   requires 0 <= xOff && xOff + k <= xq.length && 0 <= oOff && oOff + n <= out.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable acc[*], sums[*], out[oOff .. oOff + n - 1];
+    @*/
+  private static void productRow(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, byte[] xq, int xOff, float xScale, int[] acc, int[] sums, float[] out,
+      int oOff) {
+    accumulate(format, packed, n, k, g, xq, xOff, acc);
+    Activations.groupSums(xq, xOff, k, g, sums);
+    int groups = WeightQuant.groupCount(k, g);
+    /*@ loop_invariant 0 <= j && j <= n;
+      @ decreases n - j;
+      @ loop_assigns j, out[oOff .. oOff + n - 1];
+      @*/
     for (int j = 0; j < n; j++) {
-      out[j] = WeightQuant.combine(acc, j * groups, sums, groups, scales, offsets, xScale);
+      out[oOff + j] = WeightQuant.combine(acc, rowOffset(j, n, groups), sums, groups, scales,
+          offsets, xScale);
     }
   }
 
@@ -443,34 +679,47 @@ public final class QuantMatrix {
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires 1 <= m && xq.length == m * k && xScales.length == m && out.length == m * n;
-    @   requires packed.length == n * rowBytes(format, k);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < xq.length; -128 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
     @   signals_only IllegalArgumentException;
+    @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
+    @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
   // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
   @SuppressWarnings({"index:array.access.unsafe.high", "index:array.length.negative"})
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
-    // Format and shape are checked by matvec; m * k below already refuses a negative k.
     if (m < 1) {
       throw Errors.of("SHAPE: need m >= 1 activation rows, got ", m, "");
     }
-    WeightQuant.checkLength("activations", xq.length, (long) m * k);
+    WeightQuant.checkLength("activations", xq.length, m, k);
     WeightQuant.checkLength("activation scales", xScales.length, m);
-    WeightQuant.checkLength("output", out.length, (long) m * n);
-    byte[] row = new byte[k];
-    float[] rowOut = new float[n];
+    WeightQuant.checkLength("output", out.length, m, n);
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    checkParams(scales, offsets);
+    /*@ loop_invariant 0 <= r && r <= m;
+      @ decreases m - r;
+      @ loop_assigns r;
+      @*/
     for (int r = 0; r < m; r++) {
-      for (int i = 0; i < k; i++) {
-        row[i] = xq[r * k + i];
-      }
-      matvec(format, packed, scales, offsets, n, k, g, row, xScales[r], rowOut);
-      for (int j = 0; j < n; j++) {
-        out[r * n + j] = rowOut[j];
-      }
+      checkActivationScale(xScales[r]);
+    }
+    Activations.checkCodes(xq, 0, xq.length);
+    checkRows(format, packed, n, k);
+    int groups = WeightQuant.groupCount(k, g);
+    int[] acc = new int[n * groups];
+    int[] sums = new int[groups];
+    /*@ loop_invariant 0 <= row && row <= m;
+      @ decreases m - row;
+      @ loop_assigns row, acc[*], sums[*], out[*];
+      @*/
+    for (int row = 0; row < m; row++) {
+      productRow(format, packed, scales, offsets, n, k, g, xq, rowOffset(row, m, k),
+          xScales[row], acc, sums, out, rowOffset(row, m, n));
     }
   }
 }

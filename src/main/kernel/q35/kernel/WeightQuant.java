@@ -79,9 +79,31 @@ public final class WeightQuant {
     }
   }
 
-  /** Scale of a group with minimum lo and maximum hi: (float) (((double) hi - lo) / 15). */
+  /**
+   * Checks that an array holds {@code rows * perRow} elements; the product is taken in long, so
+   * it cannot overflow.
+   */
   /*@ public normal_behavior
-    @   requires lo <= hi;
+    @   requires actual == rows * perRow;
+    @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires actual != rows * perRow;
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  public static void checkLength(String what, int actual, int rows, int perRow) {
+    checkLength(what, actual, (long) rows * perRow);
+  }
+
+  /**
+   * Scale of a group with minimum lo and maximum hi: (float) (((double) hi - lo) / 15). The
+   * first case (no exception) is proved; the second, that the scale is not negative, is a float
+   * fact: tested, and checked by OpenJML over the reals.
+   */
+  /*@ public normal_behavior
+    @   ensures true;
+    @ also public normal_behavior
+    @   requires Rounding.VALUE_MIN <= lo && lo <= hi && hi <= Rounding.VALUE_LIMIT;
     @   ensures \result >= 0;
     @*/
   public static /*@ pure @*/ float scale(float lo, float hi) {
@@ -98,10 +120,12 @@ public final class WeightQuant {
 
   /**
    * Lattice value of weight {@code w} in a group with scale s and offset m: the nearest of
-   * [-8, 7] (or, for a 3-bit position, the nearest even value of [-8, 6]), ties to even.
+   * [-8, 7] (or, for a 3-bit position, the nearest even value of [-8, 6]), ties to even. It
+   * rounds t = (w - m) / s and then clamps, which gives rint(clamp(t, -8, 7)) of
+   * spec/quantization.md section 2.3 exactly: rint is monotone and the bounds are integers.
+   * Clamping the integer makes the range an integer fact that KeY proves.
    */
   /*@ public normal_behavior
-    @   requires s >= 0;
     @   ensures -8 <= \result && \result <= 7;
     @   ensures threeBit ==> (\result % 2 == 0 && \result <= 6);
     @*/
@@ -109,11 +133,21 @@ public final class WeightQuant {
     if (s == 0.0f) {
       return 0;
     }
+    int r = roundedCoordinate(w, s, m, threeBit);
+    return threeBit ? 2 * Rounding.clamp(r, -4, 3) : Rounding.clamp(r, -8, 7);
+  }
+
+  /**
+   * rint(t), or rint(t / 2) for a 3-bit position, with t = ((double) w - m) / s in binary64
+   * (spec/quantization.md section 2.3), before clamping. KeY 2.12.3 has no rule for the
+   * float-to-double cast, so this contract is tested only.
+   */
+  /*@ private normal_behavior
+    @   ensures true;
+    @*/
+  private static /*@ pure @*/ int roundedCoordinate(float w, float s, float m, boolean threeBit) {
     double t = ((double) w - (double) m) / (double) s;
-    if (threeBit) {
-      return 2 * Rounding.roundHalfEven(Rounding.clamp(t / 2.0, -4.0, 3.0));
-    }
-    return Rounding.roundHalfEven(Rounding.clamp(t, -8.0, 7.0));
+    return Rounding.roundHalfEven(threeBit ? t / 2.0 : t);
   }
 
   /** The weight a lattice value stands for: s * q + m in float32, two roundings, no fma. */
@@ -124,6 +158,16 @@ public final class WeightQuant {
   public static /*@ pure @*/ float dequantizeValue(int q, float s, float m) {
     float scaled = s * (float) q;
     return scaled + m;
+  }
+
+  /** First input past group {@code gi}: min(k, gi * g + g). */
+  /*@ public normal_behavior
+    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K && 0 <= start && start < k;
+    @   ensures \result == (k - start < g ? k : start + g);
+    @   ensures start < \result && \result <= k && \result <= start + g;
+    @*/
+  public static /*@ pure @*/ int groupEnd(int start, int g, int k) {
+    return k - start < g ? k : start + g;
   }
 
   /**
@@ -137,25 +181,36 @@ public final class WeightQuant {
     @   requires 0 <= wOff && wOff + k <= w.length && k <= lattice.length;
     @   requires 0 <= pOff && pOff + (k + g - 1) / g <= scales.length;
     @   requires pOff + (k + g - 1) / g <= offsets.length;
-    @   requires lattice != scales && scales != offsets;
+    @   requires scales != offsets;
     @   assignable lattice[0 .. k - 1], scales[pOff .. pOff + (k + g - 1) / g - 1],
     @              offsets[pOff .. pOff + (k + g - 1) / g - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
     @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
     @*/
-  // bounds tested only (KeY contract open): WeightQuantProperties, MatvecProperties, conformance
-  @SuppressWarnings("index:array.access.unsafe.high")
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
     int groups = groupCount(k, g);
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ loop_invariant (\forall int i; 0 <= i && i < k && i < gi * g;
+      @                 -8 <= lattice[i] && lattice[i] <= 7);
+      @ loop_invariant oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i < gi * g
+      @                 && i % 2 == 1; lattice[i] % 2 == 0 && lattice[i] <= 6);
+      @ decreases groups - gi;
+      @ loop_assigns gi, lattice[0 .. k - 1], scales[pOff .. pOff + groups - 1],
+      @              offsets[pOff .. pOff + groups - 1];
+      @*/
     for (int gi = 0; gi < groups; gi++) {
-      int start = gi * g;
-      int end = Math.min(k, start + g);
+      int start = groupStart(gi, g, k, groups);
+      int end = groupEnd(start, g, k);
       float lo = w[wOff + start];
       float hi = lo;
-      for (int i = start + 1; i < end; i++) {
-        float v = w[wOff + i];
+      /*@ loop_invariant start + 1 <= p && p <= end;
+        @ decreases end - p;
+        @ loop_assigns p, lo, hi;
+        @*/
+      for (int p = start + 1; p < end; p++) {
+        float v = w[wOff + p];
         if (v < lo) {
           lo = v;
         }
@@ -167,6 +222,13 @@ public final class WeightQuant {
       float m = offset(lo, s);
       scales[pOff + gi] = s;
       offsets[pOff + gi] = m;
+      /*@ loop_invariant start <= i && i <= end;
+        @ loop_invariant (\forall int j; 0 <= j && j < i; -8 <= lattice[j] && lattice[j] <= 7);
+        @ loop_invariant oddIsThreeBit ==> (\forall int j; 0 <= j && j < i && j % 2 == 1;
+        @                 lattice[j] % 2 == 0 && lattice[j] <= 6);
+        @ decreases end - i;
+        @ loop_assigns i, lattice[start .. end - 1];
+        @*/
       for (int i = start; i < end; i++) {
         lattice[i] = latticeValue(w[wOff + i], s, m, oddIsThreeBit && i % 2 == 1);
       }
@@ -183,13 +245,25 @@ public final class WeightQuant {
     @   requires 0 <= oOff && oOff + k <= out.length;
     @   assignable out[oOff .. oOff + k - 1];
     @*/
-  // bounds tested only (KeY contract open): WeightQuantProperties, MatvecProperties, conformance
-  @SuppressWarnings("index:array.access.unsafe.high")
   public static void dequantizeRow(int[] lattice, int k, int g, float[] scales, float[] offsets,
       int pOff, float[] out, int oOff) {
-    for (int i = 0; i < k; i++) {
-      int gi = pOff + i / g;
-      out[oOff + i] = dequantizeValue(lattice[i], scales[gi], offsets[gi]);
+    int groups = groupCount(k, g);
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ decreases groups - gi;
+      @ loop_assigns gi, out[oOff .. oOff + k - 1];
+      @*/
+    for (int gi = 0; gi < groups; gi++) {
+      int start = groupStart(gi, g, k, groups);
+      int end = groupEnd(start, g, k);
+      float s = scales[pOff + gi];
+      float m = offsets[pOff + gi];
+      /*@ loop_invariant start <= i && i <= end;
+        @ decreases end - i;
+        @ loop_assigns i, out[oOff .. oOff + k - 1];
+        @*/
+      for (int i = start; i < end; i++) {
+        out[oOff + i] = dequantizeValue(lattice[i], s, m);
+      }
     }
   }
 
@@ -205,21 +279,23 @@ public final class WeightQuant {
     @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
-    @   ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
-    @            acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
-    @                                xq[xOff + gi * g + i] * lattice[gi * g + i]));
+    @*/
+  /*+KeY@ ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
+    @        acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
+    @                            xq[xOff + gi * g + i] * lattice[gi * g + i]));
     @*/
   // bounds proved by KeY: dotRow contract proved (gi * g < k, aOff + groups <= acc.length)
   @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
   public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
       int aOff) {
     int groups = groupCount(k, g);
-    /*@ loop_invariant 0 <= gi && gi <= groups;
-      @ loop_invariant (\forall int h; 0 <= h && h < gi;
+    /*+KeY@ loop_invariant (\forall int h; 0 <= h && h < gi;
       @   acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
       @                      xq[xOff + h * g + i] * lattice[h * g + i]));
+      @*/
+    /*@ loop_invariant 0 <= gi && gi <= groups;
       @ decreases groups - gi;
-      @ assignable acc[aOff .. aOff + groups - 1];
+      @ loop_assigns gi, acc[aOff .. aOff + groups - 1];
       @*/
     for (int gi = 0; gi < groups; gi++) {
       int start = groupStart(gi, g, k, groups);
@@ -241,6 +317,10 @@ public final class WeightQuant {
   public static /*@ pure @*/ float combine(int[] acc, int aOff, int[] sums, int groups,
       float[] scales, float[] offsets, float xScale) {
     float total = 0.0f;
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ decreases groups - gi;
+      @ loop_assigns gi, total;
+      @*/
     for (int gi = 0; gi < groups; gi++) {
       float weightTerm = scales[aOff + gi] * (float) acc[aOff + gi];
       float offsetTerm = offsets[aOff + gi] * (float) sums[gi];

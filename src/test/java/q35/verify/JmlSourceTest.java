@@ -1,0 +1,66 @@
+package q35.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source reading behind the OpenJML results: loop frames that omit a local variable (which
+ * would make OpenJML's "valid" unsound), and the clauses only KeY reads.
+ */
+class JmlSourceTest {
+
+  private static final Path PROJECT = Path.of(System.getProperty("q35.projectDir", "."));
+
+  /** Every loop of the kernel names, in its loop_assigns, each local variable it assigns. */
+  @Test
+  void kernelLoopFramesNameEveryAssignedLocal() throws Exception {
+    Map<String, List<String>> problems =
+        JmlSource.loopFrameProblems(PROJECT.resolve("src/main/kernel"), PROJECT);
+    assertEquals(Map.of(), problems);
+  }
+
+  /** The planted omission of the OpenJML negative controls is found, and nothing else there. */
+  @Test
+  void aLoopFrameThatOmitsTheAccumulatorIsFound() throws Exception {
+    Map<String, List<String>> problems =
+        JmlSource.loopFrameProblems(PROJECT.resolve("src/test/openjml-negative"), PROJECT);
+    assertEquals(List.of("ojneg.Controls.dotWrongFrame(byte[],int[],int)"),
+        List.copyOf(problems.keySet()));
+    String msg = problems.get("ojneg.Controls.dotWrongFrame(byte[],int[],int)").get(0);
+    assertTrue(msg.startsWith("src/test/openjml-negative/ojneg/Controls.java:"), msg);
+    assertTrue(msg.contains("omits the local variable(s) [acc]"), msg);
+  }
+
+  /** The exact sums are KeY-only clauses, each attributed to its method. */
+  @Test
+  void keyOnlyClausesAreTheExactSums() throws Exception {
+    Map<String, List<String>> clauses = JmlSource.keyOnlyClauses(PROJECT.resolve("src/main/kernel"));
+    List<String> dot = clauses.get("q35.kernel.IntDot.dot(byte[],int,int[],int,int)");
+    assertTrue(dot != null && dot.size() == 2, String.valueOf(dot));
+    assertTrue(dot.get(0).startsWith("ensures \\result == (\\sum int i;"), dot.get(0));
+    for (List<String> cs : clauses.values()) {
+      for (String c : cs) {
+        assertTrue(c.contains("\\sum") || c.contains("\\result =="), c);
+      }
+    }
+  }
+
+  /** Method names use the manifest's form, java.lang types fully qualified. */
+  @Test
+  void methodNamesUseTheManifestForm() throws Exception {
+    List<String> names = JmlSource.methods(PROJECT.resolve("src/main/kernel")).stream()
+        .map(JmlSource.Method::name).toList();
+    assertTrue(names.contains("q35.kernel.Codes.packPair(int,int)"), names.toString());
+    assertTrue(names.contains("q35.kernel.Errors.of(java.lang.String,long,java.lang.String)"),
+        names.toString());
+    assertEquals("q35.kernel.Codes.packPair(int,int)",
+        OpenJmlRunner.methodName("q35.kernel.Codes.packPair(int,int)"));
+    assertEquals("q35.kernel.Errors.of(java.lang.String)",
+        OpenJmlRunner.methodName("q35.kernel.Errors.of(String)"));
+  }
+}

@@ -1,0 +1,84 @@
+package q35.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenJML runner is trusted only because it rejects wrong contracts: this test runs it on
+ * src/test/openjml-negative, whose "...Wrong..." methods carry deliberately false contracts (an
+ * unbounded increment, a dot product one element longer than MAX_K, the same with a loop frame
+ * that hides the accumulator), and asserts that each is reported not valid while its correct
+ * twin is valid. Without OpenJML the test is skipped with the reason; with
+ * -Dq35.requireOpenJml=true (CI) a missing OpenJML fails it.
+ */
+class OpenJmlNegativeControlTest {
+
+  private static final Map<String, OpenJmlRunner.MethodResult> RESULTS = new TreeMap<>();
+
+  @BeforeAll
+  static void runOpenJml() throws Exception {
+    Path project = Path.of(System.getProperty("q35.projectDir", ".")).toAbsolutePath();
+    StringBuilder reason = new StringBuilder();
+    Optional<Path> launcher = OpenJmlRunner.locate(project, reason);
+    if (launcher.isEmpty()) {
+      assertFalse(Boolean.getBoolean("q35.requireOpenJml"),
+          "OpenJML is required in this build (-Dq35.requireOpenJml=true) but " + reason);
+      Assumptions.assumeTrue(false, "OpenJML negative controls skipped: " + reason);
+    }
+    OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project,
+        project.resolve("src/test/openjml-negative"), launcher, "", 60, 1, List.of()));
+    assertEquals("ran", r.status(), r.reason());
+    for (OpenJmlRunner.MethodResult m : r.methods()) {
+      RESULTS.put(m.method(), m);
+    }
+  }
+
+  private static void assertStatus(String method, boolean valid) {
+    OpenJmlRunner.MethodResult m = RESULTS.get("ojneg.Controls." + method);
+    assertTrue(m != null, "no result for " + method + " in " + RESULTS.keySet());
+    assertEquals(valid, OpenJmlRunner.VALID.equals(m.status()), method + ": " + m);
+  }
+
+  @Test
+  void intOverflowIsReported() {
+    assertStatus("incrementWrong(int)", false);
+    assertStatus("increment(int)", true);
+  }
+
+  @Test
+  void dotProductOneOverMaxKIsReported() {
+    assertStatus("dotWrong(byte[],int[],int)", false);
+    assertStatus("dot(byte[],int[],int)", true);
+  }
+
+  /** OpenJML alone says "valid" here; the runner's loop-frame check must not. */
+  @Test
+  void loopFrameThatHidesTheAccumulatorIsReported() {
+    assertStatus("dotWrongFrame(byte[],int[],int)", false);
+    OpenJmlRunner.MethodResult m = RESULTS.get("ojneg.Controls.dotWrongFrame(byte[],int[],int)");
+    assertTrue(m.messages().stream().anyMatch(s -> s.contains("omits the local variable(s) [acc]")),
+        m.toString());
+  }
+
+  @Test
+  void messagesHoldNoMachinePaths() {
+    String home = Path.of("").toAbsolutePath().getRoot() + "";
+    for (OpenJmlRunner.MethodResult m : RESULTS.values()) {
+      for (String msg : m.messages()) {
+        assertFalse(msg.startsWith(home) || msg.contains(" " + home + "tmp")
+            || msg.contains(Path.of(System.getProperty("q35.projectDir", ".")).toAbsolutePath()
+                .toString()), msg);
+      }
+    }
+  }
+}
