@@ -13,7 +13,7 @@ import q35.conformance.ConformanceRunner.Report;
 @Command(
     name = "conformance",
     mixinStandardHelpOptions = true,
-    description = "Run the kernel against the conformance vectors and print a report.")
+    description = "Run the conformance vectors through a backend and print a report.")
 final class ConformanceCommand implements Callable<Integer> {
 
   @Option(names = "--vectors", description = "Vector folder (default: ${DEFAULT-VALUE}).",

@@ -76,13 +76,12 @@ final class QuantizeCommand implements Callable<Integer> {
     int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
         + 1;
     ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
-    q35.quant.QuantizedLinear.Quantizer quantizer =
-        (name, w, rows, cols) -> q35.quant.QuantizedMatrix.quantize(wf, w, rows, cols);
+    q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
     if (gptq && wf.kind() != WeightFormat.Kind.F32) {
-      java.util.Map<String, double[]> h = q35.quant.Gptq.calibrate(m.weights(),
+      java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.weights(),
           new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
           EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
-      quantizer = q35.quant.Gptq.quantizer(wf, h);
+      quantizer = q35.gptq.Gptq.quantizer(wf, h);
     }
     try {
       Q35Container.write(out, m.weights(), vocab, wf, quantizeClassifier,

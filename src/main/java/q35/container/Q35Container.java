@@ -29,8 +29,7 @@ import q35.model.LlamaConfig;
 import q35.model.LlamaWeights;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
-import q35.quant.FastMatvec;
-import q35.quant.QuantizedLinear;
+import q35.quant.Quantizer;
 import q35.quant.QuantizedMatrix;
 import q35.quant.WeightFormat;
 
@@ -70,14 +69,14 @@ public final class Q35Container {
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress)
       throws IOException {
     write(out, weights, vocabulary, format, quantizeClassifier, source, progress,
-        (name, w, rows, cols) -> QuantizedMatrix.quantize(format, w, rows, cols));
+        Quantizer.roundToNearest(format));
   }
 
   /** As {@link #write(Path, LlamaWeights, Vocabulary, WeightFormat, boolean, String,
    * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. */
   public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
-      QuantizedLinear.Quantizer quantizer) throws IOException {
+      Quantizer quantizer) throws IOException {
     LlamaConfig c = weights.config();
     List<String> names = new ArrayList<>();
     List<TensorSource> tensors = new ArrayList<>();
@@ -190,7 +189,7 @@ public final class Q35Container {
   }
 
   static String name(String matrix, int layer) {
-    return QuantizedLinear.tensorName(matrix, layer);
+    return LinearFactory.tensorName(matrix, layer);
   }
 
   static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -228,7 +227,7 @@ public final class Q35Container {
 
   private static void addMatrix(List<String> names, List<TensorSource> tensors, String name,
       WeightFormat format, FloatSupplier weights, int rows, int cols,
-      QuantizedLinear.Quantizer quantizer) {
+      Quantizer quantizer) {
     if (format.kind() == WeightFormat.Kind.F32) {
       addFloat(names, tensors, name, weights.get(), rows, cols);
       return;
@@ -440,9 +439,9 @@ public final class Q35Container {
           float[] m = floats(blob(ch, blobs, "offsets", 4 * rows * groups, dataEnd, src, name));
           QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
           try {
-            // The checks the loaded layer makes: padding (through the kernel's unpackRow) and
-            // scale and offset ranges, for every format, q8 included.
-            new FastMatvec(q);
+            // The kernel's checks of the stored values (padding, scale and offset ranges), for
+            // every format, q8 included; every backend makes them again when it prepares q.
+            q.checkValues();
           } catch (IllegalArgumentException e) {
             throw new ContainerFormatException(src + ": tensor " + name + ": " + e.getMessage());
           }

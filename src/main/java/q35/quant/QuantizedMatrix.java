@@ -1,5 +1,6 @@
 package q35.quant;
 
+import java.util.Arrays;
 import org.checkerframework.checker.index.qual.IndexFor;
 import org.checkerframework.checker.index.qual.Positive;
 import q35.kernel.QuantMatrix;
@@ -12,7 +13,7 @@ import q35.kernel.WeightQuant;
  * <p>The constructor checks the shape and the array lengths, so {@code rows * cols} fits an int
  * array, {@code packed} holds {@code rows} packed rows, and {@code scales} and {@code offsets}
  * hold {@code rows * groups()} values each; the values themselves are checked by
- * {@link FastMatvec}.
+ * {@link #checkValues()}.
  */
 public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
     @Positive int groupSize, byte[] packed, float[] scales, float[] offsets) {
@@ -77,7 +78,42 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     };
   }
 
-  static int kernelFormat(WeightFormat.Kind kind) {
+  /**
+   * Checks the stored values as the kernel checks them before it computes: every scale in
+   * [0, 2^30] and offset in [-2^33, 2^33] ({@code BAD_SCALE}) and, for q35 and int4, zero
+   * padding ({@code PADDING}), one row at a time through the kernel's {@code dequantize}; q8
+   * has no padding and gets the same parameter rule from {@link Q8Baseline}.
+   *
+   * @throws IllegalArgumentException with the kernel's error code
+   */
+  public void checkValues() {
+    if (kind == WeightFormat.Kind.Q8) {
+      Q8Baseline.checkParams(scales, offsets);
+      return;
+    }
+    int format = kernelFormat(kind);
+    float[] scratch = new float[cols];
+    for (int j = 0; j < rows; j++) {
+      QuantMatrix.dequantize(format, rowSlice(packed, j, QuantMatrix.rowBytes(format, cols)),
+          rowSlice(scales, j, groups()), rowSlice(offsets, j, groups()), 1, cols, groupSize,
+          scratch);
+    }
+  }
+
+  // row < rows and the constructor checked a.length == rows * len, so the range lies in a
+  @SuppressWarnings("index")
+  private static byte[] rowSlice(byte[] a, int row, int len) {
+    return Arrays.copyOfRange(a, row * len, row * len + len);
+  }
+
+  // as rowSlice(byte[], ...): scales and offsets hold rows * groups() values
+  @SuppressWarnings("index")
+  private static float[] rowSlice(float[] a, int row, int len) {
+    return Arrays.copyOfRange(a, row * len, row * len + len);
+  }
+
+  /** The kernel's format constant of a q35 or int4 kind. */
+  public static int kernelFormat(WeightFormat.Kind kind) {
     return kind == WeightFormat.Kind.Q35 ? QuantMatrix.FORMAT_Q35 : QuantMatrix.FORMAT_INT4;
   }
 

@@ -1,4 +1,4 @@
-package q35.quant;
+package q35.gptq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +13,8 @@ import q35.model.Llama2cReader;
 import q35.model.Llama2cTokenizerReader;
 import q35.model.LlamaWeights;
 import q35.model.TestModels;
+import q35.quant.QuantizedMatrix;
+import q35.quant.WeightFormat;
 
 class GptqTest {
 
@@ -66,7 +68,7 @@ class GptqTest {
     String[] names = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
     for (int l = 0; l < w.config().nLayers(); l++) {
       for (int i = 0; i < all.length; i++) {
-        String name = QuantizedLinear.tensorName(names[i], l);
+        String name = q35.llama.LinearFactory.tensorName(names[i], l);
         double[] hn = h.get(name);
         int k = (int) Math.round(Math.sqrt(hn.length));
         int n = all[i][l].length / k;

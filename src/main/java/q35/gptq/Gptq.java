@@ -1,4 +1,4 @@
-package q35.quant;
+package q35.gptq;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +12,10 @@ import q35.llama.Sampler;
 import q35.llama.Tokenizer;
 import q35.llama.Transformer;
 import q35.model.LlamaWeights;
+import q35.quant.Q8Baseline;
+import q35.quant.QuantizedMatrix;
+import q35.quant.Quantizer;
+import q35.quant.WeightFormat;
 
 /**
  * GPTQ (Frantar et al., 2022): quantizes a matrix one input column at a time and spreads each
@@ -41,7 +45,7 @@ public final class Gptq {
     Map<String, long[]> counts = new HashMap<>();
     LinearFactory recording = (name, layer, wt, n, k) -> {
       Linear inner = FloatLinear.FACTORY.create(name, layer, wt, n, k);
-      String key = QuantizedLinear.tensorName(name, layer);
+      String key = LinearFactory.tensorName(name, layer);
       double[] acc = h.computeIfAbsent(key, x -> new double[k * k]);
       long[] count = counts.computeIfAbsent(key, x -> new long[1]);
       return new Linear() {
@@ -88,18 +92,12 @@ public final class Gptq {
    * The codes of one matrix: GPTQ with its calibration matrix, or round-to-nearest when the
    * calibration saw no input for that tensor.
    */
-  public static QuantizedLinear.Quantizer quantizer(WeightFormat format,
+  public static Quantizer quantizer(WeightFormat format,
       Map<String, double[]> hessians) {
     return (tensor, w, n, k) -> {
       double[] h = hessians.get(tensor);
       return h == null ? QuantizedMatrix.quantize(format, w, n, k) : quantize(format, w, n, k, h);
     };
-  }
-
-  /** A factory quantizing every matrix with GPTQ (classifier only if asked). */
-  public static LinearFactory factory(WeightFormat format, Map<String, double[]> hessians,
-      boolean quantizeClassifier) {
-    return QuantizedLinear.factory(format, quantizeClassifier, quantizer(format, hessians));
   }
 
   /** GPTQ-quantizes a row-major n x k matrix given H (k x k, row-major). */
