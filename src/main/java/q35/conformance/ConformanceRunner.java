@@ -118,6 +118,10 @@ public final class ConformanceRunner {
       return new Outcome(file, tcId, mismatch.isEmpty(), mismatch);
     } catch (IllegalArgumentException e) {
       String msg = String.valueOf(e.getMessage());
+      if (thrownHere(e)) {
+        return new Outcome(file, tcId, false, "refused by the runner, not by the code under"
+            + " test: " + msg);
+      }
       String code = msg.contains(":") ? msg.substring(0, msg.indexOf(':')) : msg;
       if (expectValid) {
         return new Outcome(file, tcId, false, "unexpected error: " + msg);
@@ -125,6 +129,17 @@ public final class ConformanceRunner {
       return new Outcome(file, tcId, code.equals(expectedError),
           code.equals(expectedError) ? "" : "expected " + expectedError + ", got " + msg);
     }
+  }
+
+  /** Whether the runner itself threw: the first frame outside the JDK is in this class. */
+  static boolean thrownHere(Throwable e) {
+    for (StackTraceElement f : e.getStackTrace()) {
+      String c = f.getClassName();
+      if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+        return c.equals(ConformanceRunner.class.getName());
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ per type
