@@ -17,22 +17,27 @@ public final class Arguments {
   /** Checks m >= 1 and the lengths of m rows of codes and of what a product writes. */
   public static void shape(int m, int k, int xLength, String output, int outLength,
       long outPerRow) {
-    if (m < 1) {
-      throw new IllegalArgumentException("SHAPE: need m >= 1 activation rows, got " + m);
+    if (m < 1 || k < 1) {
+      throw new IllegalArgumentException("SHAPE: need m >= 1 rows of k >= 1 activations, got m = "
+          + m + ", k = " + k);
     }
     WeightQuant.checkLength("activations", xLength, (long) m * k);
     WeightQuant.checkLength(output, outLength, m * outPerRow);
   }
 
-  /** Checks every code in [-127, 127] and every scale in [0, 2^30] (not NaN). */
+  /**
+   * Checks the activation scales' count, then row by row, in the kernel's order: the scale in
+   * [0, 2^30] (not NaN), then every code in [-127, 127].
+   */
   public static void activations(byte[] xq, float[] xScales, int m) {
     WeightQuant.checkLength("activation scales", xScales.length, m);
-    Activations.checkCodes(xq, 0, xq.length);
+    int k = xq.length / m;
     for (int r = 0; r < m; r++) {
       if (!(xScales[r] >= 0.0f && xScales[r] <= Rounding.SCALE_LIMIT)) {
         throw new IllegalArgumentException("BAD_SCALE: the activation scale of row " + r
             + " is NaN or outside [0, 2^30]");
       }
+      Activations.checkCodes(xq, r * k, k);
     }
   }
 

@@ -37,8 +37,13 @@ public final class ReferenceBackend implements Backend {
 
   @Override
   public void quantizeActivations(int m, int k, float[] x, byte[] xq, float[] xScales) {
-    Arguments.shape(m, k, x.length, "activation codes", xq.length, k);
+    if (m < 1) {
+      throw new IllegalArgumentException("SHAPE: need m >= 1 activation rows, got " + m);
+    }
+    WeightQuant.checkLength("activations", x.length, (long) m * k);
+    WeightQuant.checkLength("activation codes", xq.length, (long) m * k);
     WeightQuant.checkLength("activation scales", xScales.length, m);
+    // The kernel refuses k < 1 (SHAPE) and non-finite values itself.
     for (int r = 0; r < m; r++) {
       xScales[r] = Activations.quantize(x, r * k, k, xq, r * k);
     }

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import q35.backend.Backend;
+import q35.backend.PreparedMatrix;
+import q35.backend.ReferenceBackend;
 import q35.kernel.Activations;
 import q35.kernel.Codes;
 import q35.kernel.QuantMatrix;
@@ -57,8 +60,21 @@ public final class ConformanceRunner {
 
   private ConformanceRunner() {}
 
-  /** Runs every {@code *.json} vector file in {@code dir} except the schema. */
+  /** Runs every vector through the {@code reference} backend (the verified kernel). */
   public static Report run(Path dir) throws IOException {
+    return run(dir, new ReferenceBackend());
+  }
+
+  /**
+   * Runs every {@code *.json} vector file in {@code dir} except the schema. What a backend
+   * computes goes through {@code backend}: matrix products and accumulators
+   * ({@code MatvecTest}, {@code MatmulTest}), activation quantization
+   * ({@code ActivationQuantTest}) and dequantized weights ({@code DequantizeTest},
+   * {@code WeightQuantTest}). The storage codec (pair codes, code streams, unpacked lattice
+   * values), the offline weight quantizer and the per-group code sums run on the kernel for
+   * every backend: backends receive packed matrices and decode them through it.
+   */
+  public static Report run(Path dir, Backend backend) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".json"))
@@ -80,7 +96,7 @@ public final class ConformanceRunner {
         String type = group.get("type").getAsString();
         for (JsonElement te : group.getAsJsonArray("tests")) {
           JsonObject t = te.getAsJsonObject();
-          outcomes.add(runOne(fileName(file), type, t));
+          outcomes.add(runOne(fileName(file), type, t, backend));
           seen++;
         }
       }
@@ -98,6 +114,10 @@ public final class ConformanceRunner {
   }
 
   static Outcome runOne(String file, String type, JsonObject t) {
+    return runOne(file, type, t, new ReferenceBackend());
+  }
+
+  static Outcome runOne(String file, String type, JsonObject t, Backend backend) {
     int tcId = t.get("tcId").getAsInt();
     boolean expectValid = t.get("result").getAsString().equals("valid");
     String expectedError = t.has("error") ? t.get("error").getAsString() : "";
@@ -105,11 +125,11 @@ public final class ConformanceRunner {
       String mismatch = switch (type) {
         case "PairCodeTest" -> pairCode(t);
         case "CodeStreamTest" -> codeStream(t);
-        case "WeightQuantTest" -> weightQuant(t);
-        case "DequantizeTest" -> dequantize(t);
-        case "ActivationQuantTest" -> activationQuant(t);
-        case "MatvecTest" -> matvec(t);
-        case "MatmulTest" -> matmul(t);
+        case "WeightQuantTest" -> weightQuant(t, backend);
+        case "DequantizeTest" -> dequantize(t, backend);
+        case "ActivationQuantTest" -> activationQuant(t, backend);
+        case "MatvecTest" -> matvec(t, backend);
+        case "MatmulTest" -> matmul(t, backend);
         default -> "unknown test type " + type;
       };
       if (!expectValid) {
@@ -197,6 +217,32 @@ public final class ConformanceRunner {
     };
   }
 
+  /**
+   * The vector's matrix as a backend receives it. Its shape and lengths are checked by the
+   * kernel's own checks ({@link QuantizedMatrix}'s constructor calls them in the kernel's
+   * order); an unknown format name is refused by the kernel's {@code checkFormat}.
+   */
+  static QuantizedMatrix matrix(JsonObject t, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g) {
+    WeightFormat.Kind kind = switch (t.get("format").getAsString()) {
+      case "q35" -> WeightFormat.Kind.Q35;
+      case "int4" -> WeightFormat.Kind.INT4;
+      case "q8" -> WeightFormat.Kind.Q8;
+      default -> null;
+    };
+    if (kind == null) {
+      QuantMatrix.checkFormat(UNKNOWN_FORMAT);
+      throw new AssertionError("the kernel accepted an unknown format");
+    }
+    return new QuantizedMatrix(kind, n, k, g, packed, scales, offsets);
+  }
+
+  /** As above, with the vector's own scales and offsets. */
+  static QuantizedMatrix matrix(JsonObject t, byte[] packed, int n, int k, int g) {
+    return matrix(t, packed, floats(t.getAsJsonArray("scales")),
+        floats(t.getAsJsonArray("offsets")), n, k, g);
+  }
+
   /** A format id that names no format. */
   static final int UNKNOWN_FORMAT = -1;
 
@@ -230,13 +276,13 @@ public final class ConformanceRunner {
     return n * row;
   }
 
-  static String weightQuant(JsonObject t) {
+  static String weightQuant(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
     float[] w = floats(t.getAsJsonArray("weights"));
     if (isQ8(t)) {
-      return q8WeightQuant(t, w, n, k, g);
+      return q8WeightQuant(t, w, n, k, g, backend);
     }
     int format = format(t);
     byte[] packed = new byte[length(packedLength(t, n, k))];
@@ -250,7 +296,7 @@ public final class ConformanceRunner {
     if (!Arrays.equals(packed, expectedPacked)) {
       err.append("packed gave ").append(toHex(packed)).append("; ");
     }
-    err.append(unpackAndDequantize(t, format, expectedPacked, n, k, g));
+    err.append(unpackAndDequantize(t, format, expectedPacked, n, k, g, backend));
     return err.toString();
   }
 
@@ -259,11 +305,11 @@ public final class ConformanceRunner {
    * with its lattice values and dequantized weights.
    */
   static String unpackAndDequantize(JsonObject t, int format, byte[] packed, int n, int k,
-      int g) {
-    float[] scales = floats(t.getAsJsonArray("scales"));
-    float[] offsets = floats(t.getAsJsonArray("offsets"));
+      int g, Backend backend) {
     float[] deq = new float[length((long) n * k)];
-    QuantMatrix.dequantize(format, packed, scales, offsets, n, k, g, deq);
+    try (PreparedMatrix p = backend.prepare(matrix(t, packed, n, k, g))) {
+      p.dequantize(deq);
+    }
     StringBuilder err = new StringBuilder();
     int[] lattice = new int[k];
     int[] expectedLattice = ints(t.getAsJsonArray("lattice"));
@@ -279,7 +325,7 @@ public final class ConformanceRunner {
   }
 
   /** The q8 baseline (spec/container.md section 3) is not in the kernel: q35.quant has it. */
-  static String q8WeightQuant(JsonObject t, float[] w, int n, int k, int g) {
+  static String q8WeightQuant(JsonObject t, float[] w, int n, int k, int g, Backend backend) {
     QuantizedMatrix q = QuantizedMatrix.quantize(q8Format(k, g), w, n, k);
     StringBuilder err = new StringBuilder();
     compareBits(err, "scales", q.scales(), floats(t.getAsJsonArray("scales")));
@@ -287,7 +333,7 @@ public final class ConformanceRunner {
     if (!Arrays.equals(q.packed(), hex(t.get("packed").getAsString()))) {
       err.append("packed gave ").append(toHex(q.packed())).append("; ");
     }
-    err.append(q8Dequantize(t, n, k, g));
+    err.append(q8Dequantize(t, n, k, g, backend));
     return err.toString();
   }
 
@@ -296,7 +342,7 @@ public final class ConformanceRunner {
     return new WeightFormat(WeightFormat.Kind.Q8, g == k ? WeightFormat.PER_ROW : g);
   }
 
-  static String q8Dequantize(JsonObject t, int n, int k, int g) {
+  static String q8Dequantize(JsonObject t, int n, int k, int g, Backend backend) {
     QuantizedMatrix q = new QuantizedMatrix(WeightFormat.Kind.Q8, n, k, g,
         hex(t.get("packed").getAsString()), floats(t.getAsJsonArray("scales")),
         floats(t.getAsJsonArray("offsets")));
@@ -308,24 +354,31 @@ public final class ConformanceRunner {
         err.append("lattice[").append(i).append("] gave ").append(lattice[i]).append("; ");
       }
     }
-    compareBits(err, "dequantized", q.dequantize(), floats(t.getAsJsonArray("dequantized")));
+    float[] deq = new float[length((long) n * k)];
+    try (PreparedMatrix p = backend.prepare(q)) {
+      p.dequantize(deq);
+    }
+    compareBits(err, "dequantized", deq, floats(t.getAsJsonArray("dequantized")));
     return err.toString();
   }
 
-  static String dequantize(JsonObject t) {
+  static String dequantize(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
     if (isQ8(t)) {
-      return q8Dequantize(t, n, k, g);
+      return q8Dequantize(t, n, k, g, backend);
     }
-    return unpackAndDequantize(t, format(t), hex(t.get("packed").getAsString()), n, k, g);
+    return unpackAndDequantize(t, format(t), hex(t.get("packed").getAsString()), n, k, g,
+        backend);
   }
 
-  static String activationQuant(JsonObject t) {
+  static String activationQuant(JsonObject t, Backend backend) {
     float[] x = floats(t.getAsJsonArray("x"));
     byte[] q = new byte[x.length];
-    float scale = Activations.quantize(x, 0, x.length, q, 0);
+    float[] scales = new float[1];
+    backend.quantizeActivations(1, x.length, x, q, scales);
+    float scale = scales[0];
     StringBuilder err = new StringBuilder();
     compareBits(err, "scale", new float[] {scale}, new float[] {floatOf(t.get("scale"))});
     int[] expected = ints(t.getAsJsonArray("codes"));
@@ -337,8 +390,7 @@ public final class ConformanceRunner {
     return err.toString();
   }
 
-  static String matvec(JsonObject t) {
-    int format = format(t);
+  static String matvec(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
@@ -348,12 +400,14 @@ public final class ConformanceRunner {
     byte[] xq = codes(t.getAsJsonArray("xq"));
     float xScale = floatOf(t.get("xScale"));
     float[] out = new float[length(n)];
-    QuantMatrix.matvec(format, packed, scales, offsets, n, k, g, xq, xScale, out);
-    StringBuilder err = new StringBuilder();
-    compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
     int groups = WeightQuant.groupCount(k, g);
     int[] acc = new int[n * groups];
-    QuantMatrix.matvecInt(format, packed, n, k, g, xq, acc);
+    try (PreparedMatrix p = backend.prepare(matrix(t, packed, scales, offsets, n, k, g))) {
+      p.multiply(1, xq, new float[] {xScale}, out);
+      p.accumulators(1, xq, acc);
+    }
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
     if (!Arrays.equals(acc, ints(t.getAsJsonArray("acc")))) {
       err.append("acc gave ").append(Arrays.toString(acc)).append("; ");
     }
@@ -365,14 +419,16 @@ public final class ConformanceRunner {
     return err.toString();
   }
 
-  static String matmul(JsonObject t) {
+  static String matmul(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int m = t.get("m").getAsInt();
     float[] out = new float[length((long) m * n)];
-    QuantMatrix.matmul(format(t), hex(t.get("packed").getAsString()),
+    QuantizedMatrix q = matrix(t, hex(t.get("packed").getAsString()),
         floats(t.getAsJsonArray("scales")), floats(t.getAsJsonArray("offsets")), n,
-        t.get("k").getAsInt(), t.get("g").getAsInt(), m, codes(t.getAsJsonArray("xq")),
-        floats(t.getAsJsonArray("xScales")), out);
+        t.get("k").getAsInt(), t.get("g").getAsInt());
+    try (PreparedMatrix p = backend.prepare(q)) {
+      p.multiply(m, codes(t.getAsJsonArray("xq")), floats(t.getAsJsonArray("xScales")), out);
+    }
     StringBuilder err = new StringBuilder();
     compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
     return err.toString();

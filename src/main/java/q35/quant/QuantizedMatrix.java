@@ -1,6 +1,5 @@
 package q35.quant;
 
-import java.util.Arrays;
 import org.checkerframework.checker.index.qual.IndexFor;
 import org.checkerframework.checker.index.qual.Positive;
 import q35.kernel.QuantMatrix;
@@ -24,28 +23,25 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
-    if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
-          + " group " + groupSize);
-    }
-    // The kernel's rules (K_TOO_LARGE, GROUP_SIZE) keep every int32 accumulator exact; a
-    // container could otherwise hand the fast path a layer too wide for them.
+    // The kernel's shape rules first, in the kernel's order (K_TOO_LARGE, SHAPE, GROUP_SIZE),
+    // so that every backend refuses a bad matrix with the kernel's code; q8 adds its own bound.
     if (kind == WeightFormat.Kind.Q8) {
       Q8Baseline.checkShape(rows, cols, groupSize);
     } else {
       WeightQuant.checkShape(rows, cols, groupSize);
     }
+    // Restated for the Index Checker, and rows * cols must fit an int array.
+    if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
+          + " group " + groupSize);
+    }
     long rowBytes = kind == WeightFormat.Kind.Q8 ? cols
         : QuantMatrix.rowBytes(kernelFormat(kind), cols);
-    if (packed.length != rows * rowBytes) {
-      throw new IllegalArgumentException("SHAPE: packed has length " + packed.length
-          + ", expected " + rows * rowBytes);
-    }
+    // The kernel's length checks, in its order: packed, scales, offsets.
+    WeightQuant.checkLength("packed", packed.length, rows * rowBytes);
     long groups = (long) rows * groupCount(cols, groupSize);
-    if (scales.length != groups || offsets.length != groups) {
-      throw new IllegalArgumentException("SHAPE: scales and offsets have lengths " + scales.length
-          + " and " + offsets.length + ", expected " + groups);
-    }
+    WeightQuant.checkLength("scales", scales.length, groups);
+    WeightQuant.checkLength("offsets", offsets.length, groups);
     this.kind = kind;
     this.rows = rows;
     this.cols = cols;
@@ -91,25 +87,9 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       Q8Baseline.checkParams(scales, offsets);
       return;
     }
-    int format = kernelFormat(kind);
-    float[] scratch = new float[cols];
-    for (int j = 0; j < rows; j++) {
-      QuantMatrix.dequantize(format, rowSlice(packed, j, QuantMatrix.rowBytes(format, cols)),
-          rowSlice(scales, j, groups()), rowSlice(offsets, j, groups()), 1, cols, groupSize,
-          scratch);
-    }
-  }
-
-  // row < rows and the constructor checked a.length == rows * len, so the range lies in a
-  @SuppressWarnings("index")
-  private static byte[] rowSlice(byte[] a, int row, int len) {
-    return Arrays.copyOfRange(a, row * len, row * len + len);
-  }
-
-  // as rowSlice(byte[], ...): scales and offsets hold rows * groups() values
-  @SuppressWarnings("index")
-  private static float[] rowSlice(float[] a, int row, int len) {
-    return Arrays.copyOfRange(a, row * len, row * len + len);
+    // One call, so the kernel's order holds: every scale and offset, then each row's padding.
+    QuantMatrix.dequantize(kernelFormat(kind), packed, scales, offsets, rows, cols, groupSize,
+        new float[rows * cols]);
   }
 
   /** The kernel's format constant of a q35 or int4 kind. */
