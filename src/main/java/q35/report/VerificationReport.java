@@ -115,6 +115,11 @@ public final class VerificationReport {
     JsonObject files = new JsonObject();
     r.perFile().forEach((f, c) -> files.addProperty(f, c[0] + " passed, " + c[1] + " failed"));
     o.add("files", files);
+    JsonObject backends = BackendConformance.json(in.vectors());
+    o.add("backends", backends);
+    if (!BackendConformance.allPassed(backends)) {
+      o.addProperty("status", "failed");
+    }
     return o;
   }
 
@@ -377,6 +382,7 @@ public final class VerificationReport {
     JsonObject c = s.getAsJsonObject("conformance");
     b.append("## Conformance vectors\n\n").append(c.get("passed")).append(" of ")
         .append(c.get("vectors")).append(" vectors passed (`spec/vectors/`).\n\n");
+    b.append(BackendConformance.markdown(c));
     JsonObject p = s.getAsJsonObject("proofs");
     b.append("## Proofs (KeY)\n\n");
     if (p.has("contracts")) {
