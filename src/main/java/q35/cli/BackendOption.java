@@ -1,5 +1,6 @@
 package q35.cli;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Option;
 import q35.backend.Backend;
 import q35.backend.Backends;
@@ -16,5 +17,15 @@ final class BackendOption {
   /** The chosen backend; IllegalArgumentException naming the known ones if there is none. */
   Backend backend() {
     return Backends.named(name);
+  }
+
+  /** The chosen backend, or null after printing why there is none ({@code command: ...}). */
+  @Nullable Backend backendOrReport(String command) {
+    try {
+      return backend();
+    } catch (IllegalArgumentException e) {
+      System.err.println(command + ": " + e.getMessage());
+      return null;
+    }
   }
 }

@@ -56,7 +56,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Backend b = backend.backend();
+    Backend b = backend.backendOrReport("bench");
+    if (b == null) {
+      return 2;
+    }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
     LoadedModel m = ModelLoader.load(modelPath);
     Tokenizer tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));

@@ -28,11 +28,8 @@ final class ConformanceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    Backend b;
-    try {
-      b = backend.backend();
-    } catch (IllegalArgumentException e) {
-      System.err.println("conformance: " + e.getMessage());
+    Backend b = backend.backendOrReport("conformance");
+    if (b == null) {
       return 2;
     }
     Report report = ConformanceRunner.run(vectors, b);

@@ -70,11 +70,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Backend b;
-    try {
-      b = backend.backend();
-    } catch (IllegalArgumentException e) {
-      System.err.println("eval: " + e.getMessage());
+    Backend b = backend.backendOrReport("eval");
+    if (b == null) {
       return 2;
     }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);

@@ -72,11 +72,8 @@ public final class GenerateCommand implements Callable<Integer> {
       return 2;
     }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
-    Backend b;
-    try {
-      b = backend.backend();
-    } catch (IllegalArgumentException e) {
-      err.println("generate: " + e.getMessage());
+    Backend b = backend.backendOrReport("generate");
+    if (b == null) {
       return 2;
     }
     LoadedModel m;

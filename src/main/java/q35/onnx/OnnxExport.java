@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import q35.quant.QuantizedMatrix;
 
 /**
@@ -98,6 +99,12 @@ public final class OnnxExport {
     }
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
     try {
+      try {
+        // A temporary file is owner-only; the model is an ordinary output file.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its default permissions
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream os = Channels.newOutputStream(ch);
