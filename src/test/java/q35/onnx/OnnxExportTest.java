@@ -179,6 +179,40 @@ class OnnxExportTest {
         () -> LlamaGraph.prefill(w, Map.of(), t + 1, 17));
   }
 
+  /**
+   * matmul.md section 3 starts the group sum from +0: a group term of -0 (scale 0 times a
+   * negative accumulator, plus a negative offset times a zero code sum) gives +0, not -0.
+   */
+  @Test
+  void theGroupSumStartsFromPlusZero() {
+    byte[] packed = new byte[7];
+    QuantMatrix.packRow(QuantMatrix.FORMAT_Q35, new int[] {1, 0}, 2, packed, 0);
+    QuantizedMatrix q = new QuantizedMatrix(WeightFormat.Kind.Q35, 1, 2, 2, packed,
+        new float[] {0f}, new float[] {-1.5f});
+    try (OnnxSession s = new OnnxSession(OnnxExport.layerFromCodes(q, 1, 17))) {
+      OnnxSession.Outputs o = s.run(Map.of("codes", OnnxSession.int8(new byte[] {-1, 1}, 1, 2),
+          "scales", OnnxSession.float32(new float[] {1f}, 1, 1)));
+      assertEquals(-1, o.ints("acc")[0]);
+      assertEquals(0, Float.floatToRawIntBits(o.floats("y")[0]), "y must be +0");
+    }
+  }
+
+  /** Zero padding appears only where k is not a multiple of g; one Add per group. */
+  @Test
+  void theGraphHasThePaddingAndGroupAddsItNeeds() {
+    for (int k : new int[] {32, 33}) {
+      ModelProto m = OnnxExport.layerFromCodes(matrix("q35-g16", 2, k, k), 1, 17);
+      long concats = m.getGraph().getNodeList().stream()
+          .filter(n -> n.getOpType().equals("Concat")).count();
+      long adds = m.getGraph().getNodeList().stream()
+          .filter(n -> n.getOpType().equals("Add")).count();
+      long groups = (k + 15) / 16;
+      assertEquals(k % 16 == 0 ? 0 : 1, concats, "k = " + k);
+      // one Add for s * acc + m * sumx, one for the +0 start, one per further group
+      assertEquals(1 + 1 + (groups - 1), adds, "k = " + k);
+    }
+  }
+
   @Test
   void aFailedWriteLeavesTheOldFileAndNoTemporary(@TempDir Path dir) throws IOException {
     QuantizedMatrix q = matrix("q35", 2, 4, 4);
