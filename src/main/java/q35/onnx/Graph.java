@@ -45,15 +45,11 @@ final class Graph {
     return name;
   }
 
-  /** Declares the value {@code value} as a graph output named {@code name}. */
+  /** Declares the value {@code value} as a graph output named {@code name}, via an Identity. */
   void output(String name, String value, TensorProto.DataType type, long... dims) {
-    String out = value;
-    if (!value.equals(name)) {
-      g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh("out"))
-          .addInput(value).addOutput(name));
-      out = name;
-    }
-    g.addOutput(valueInfo(out, type, dims));
+    g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh("out"))
+        .addInput(value).addOutput(name));
+    g.addOutput(valueInfo(name, type, dims));
   }
 
   private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, long... dims) {

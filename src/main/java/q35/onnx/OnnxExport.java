@@ -3,9 +3,6 @@ package q35.onnx;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -105,13 +102,9 @@ public final class OnnxExport {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: keep its default permissions
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        OutputStream os = Channels.newOutputStream(ch);
-        model.writeTo(os);
-        os.flush();
-        ch.force(true);
-      }
+      // SYNC: the bytes are on the device before the rename makes them the file.
+      Files.write(tmp, model.toByteArray(), StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

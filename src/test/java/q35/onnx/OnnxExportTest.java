@@ -94,6 +94,41 @@ class OnnxExportTest {
     }
   }
 
+  @Test
+  void graphsNameTheirValuesInOrderAndSayWhatTheyAre() throws IOException {
+    ModelProto a = OnnxExport.activations(2, 3, 17);
+    assertEquals("Abs_0", a.getGraph().getNode(0).getName());
+    assertEquals("abs_1", a.getGraph().getNode(0).getOutput(0));
+    QuantizedMatrix q = matrix("int4-g2", 3, 4, 5);
+    assertTrue(OnnxExport.layer(q, 2, 17).getDocString()
+        .contains("int4 3 x 4, groups of 2, 2 activation rows"));
+    assertTrue(OnnxExport.layerFromCodes(q, 1, 17).getDocString().contains(", 1 activation rows"));
+    assertFalse(OnnxExport.dequantize(q, 17).getDocString().contains("activation rows"));
+    LlamaWeights w = TinyModels.random(5, false);
+    assertTrue(LlamaGraph.prefill(w, Map.of(), 1, 17).getDocString().contains("float32 reference"));
+    assertTrue(LlamaGraph.prefill(w, Map.of("wcls", QuantizedMatrix.quantize(
+        WeightFormat.parse("q8"), w.wcls, w.config().vocabSize(), w.config().dim())), 2, 17)
+        .getDocString().contains("quantized (1 "));
+    assertThrows(IllegalArgumentException.class, () -> LlamaGraph.prefill(w, Map.of(), 0, 17));
+    // a stored matrix of the wrong shape is refused
+    QuantizedMatrix wrong = matrix("q35", w.config().dim(), w.config().dim() + 2, 6);
+    assertThrows(IllegalArgumentException.class,
+        () -> LlamaGraph.prefill(w, Map.of("layers.0.wq", wrong), 2, 17));
+    QuantizedMatrix narrow = matrix("q35", w.config().dim() - 1, w.config().dim(), 7);
+    assertThrows(IllegalArgumentException.class,
+        () -> LlamaGraph.prefill(w, Map.of("layers.1.wo", narrow), 2, 17));
+  }
+
+  @Test
+  void aMatrixWithABadScaleIsNotExported() {
+    QuantizedMatrix good = matrix("q35", 2, 4, 8);
+    QuantizedMatrix bad = new QuantizedMatrix(good.kind(), 2, 4, 4, good.packed(),
+        new float[] {1f, Float.NaN}, good.offsets());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> OnnxExport.layer(bad, 1, 17));
+    assertTrue(e.getMessage().startsWith("BAD_SCALE"), e.getMessage());
+  }
+
   /** Fixed edge cases: formats, group sizes, odd k, padding, several rows, zero scales. */
   static final String[][] CASES = {
       {"q35", "1", "1"}, {"q35-g2", "2", "5"}, {"q35-g16", "3", "33"}, {"int4", "2", "17"},
@@ -121,6 +156,17 @@ class OnnxExportTest {
         p.apply(m, x, expected);
         ref.quantizeActivations(m, k, x, codes, scales);
         p.accumulators(m, codes, acc);
+      }
+      float[] weights = new float[n * k];
+      try (PreparedMatrix p = ref.prepare(q)) {
+        p.dequantize(weights);
+      }
+      try (OnnxSession s = new OnnxSession(OnnxExport.dequantize(q, 15));
+          OnnxSession a = new OnnxSession(OnnxExport.activations(m, k, 14))) {
+        assertArrayEquals(weights, s.run(Map.of()).floats("w"), c[0] + " dequantized");
+        OnnxSession.Outputs o = a.run(Map.of("x", OnnxSession.float32(x, m, k)));
+        assertArrayEquals(codes, o.bytes("codes"), c[0] + " activation codes");
+        assertArrayEquals(scales, o.floats("scale"), c[0] + " activation scales");
       }
       for (int opset = Graph.MIN_OPSET; opset <= Graph.MAX_OPSET; opset += 4) {
         try (OnnxSession s = new OnnxSession(OnnxExport.layer(q, m, opset))) {
@@ -219,6 +265,10 @@ class OnnxExportTest {
     Path out = dir.resolve("layer.onnx");
     OnnxExport.write(OnnxExport.layer(q, 1, 17), out);
     byte[] first = Files.readAllBytes(out);
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(out)));
+    assertThrows(IOException.class, () -> OnnxExport.write(OnnxExport.layer(q, 1, 17),
+        Path.of("/")));
     assertArrayEquals(OnnxExport.layer(q, 1, 17).toByteArray(), first);
     // The target is a non-empty folder: the rename fails.
     Path blocked = dir.resolve("blocked.onnx");
