@@ -39,7 +39,8 @@ final class ReportHtml {
       ".incomplete,.warning,.tested-only,.partlyrun{background:#fff8c5;color:#7d4e00}",
       ".chip{display:inline-block;margin:1px 3px 2px 0;padding:0 6px;border-radius:4px;",
       "font-size:12px;border:1px solid transparent;text-decoration:none;color:inherit}",
-      "a.chip:hover{text-decoration:underline}",
+      "a.chip{text-decoration:underline dotted}a.chip:hover{text-decoration:underline}",
+      "nav{margin:0 0 4px;font-size:13px}nav a{margin-right:12px}",
       ".chip.rests{border:1px dashed #9a6700;background:#fff8c5}",
       ".cat{color:#57606a;font-size:11px}",
       ".small{font-size:12px;color:#57606a}",
@@ -53,7 +54,13 @@ final class ReportHtml {
         .append("<title>q35 verification report</title><style>").append(STYLE)
         .append("</style></head><body>\n");
     b.append("<h1>q35 verification report</h1>\n");
-    b.append("<p class=\"prov\">").append(esc(provenance(s))).append("</p>\n");
+    b.append("<p class=\"prov\">").append(esc(provenance(s))).append("</p>\n<nav>");
+    for (String[] n : new String[][] {{"summary", "Summary"}, {"methods", "Kernel methods"},
+        {"theorems", "Theorems"}, {"checkers", "Checker Framework"}, {"tests", "Tests"},
+        {"pit", "PIT"}, {"vectors", "Conformance vectors"}, {"accuracy", "Accuracy"}}) {
+      b.append("<a href=\"#").append(n[0]).append("\">").append(n[1]).append("</a>");
+    }
+    b.append("</nav>\n");
     overview(b, s);
     methods(b, s, linkBase);
     theorems(b, s);
@@ -62,7 +69,7 @@ final class ReportHtml {
     mutation(b, s);
     conformance(b, s);
     accuracy(b, s);
-    b.append("<h2>How this report is made</h2><p class=\"small\">").append(esc(HOW))
+    b.append("<h2 id=\"how\">How this report is made</h2><p class=\"small\">").append(esc(HOW))
         .append("</p>\n</body></html>\n");
     return b.toString();
   }
@@ -104,7 +111,7 @@ final class ReportHtml {
   }
 
   static void overview(StringBuilder b, JsonObject s) {
-    b.append("<h2>Summary</h2>\n<table><colgroup><col style=\"width:16%\">")
+    b.append("<h2 id=\"summary\">Summary</h2>\n<table><colgroup><col style=\"width:16%\">")
         .append("<col style=\"width:10%\"><col style=\"width:57%\"><col style=\"width:17%\">")
         .append("</colgroup>\n<tr><th>part</th><th>status</th><th>result</th>")
         .append("<th>time of its run (UTC)</th></tr>\n");
@@ -119,7 +126,7 @@ final class ReportHtml {
   }
 
   static void methods(StringBuilder b, JsonObject s, String linkBase) {
-    b.append("<h2>Kernel methods</h2>\n");
+    b.append("<h2 id=\"methods\">Kernel methods</h2>\n");
     JsonObject p = s.getAsJsonObject("proofs");
     JsonObject j = s.getAsJsonObject("openjml");
     b.append("<p>KeY: ").append(esc(p.has("result") ? p.get("result").getAsString()
@@ -243,7 +250,7 @@ final class ReportHtml {
           + " StoriesLayerBoundProperties"}};
 
   static void theorems(StringBuilder b, JsonObject s) {
-    b.append("<h2>Which theorem each check backs</h2>\n<table><colgroup>")
+    b.append("<h2 id=\"theorems\">Which theorem each check backs</h2>\n<table><colgroup>")
         .append("<col style=\"width:24%\"><col style=\"width:40%\"><col style=\"width:36%\">")
         .append("</colgroup><tr><th>theorem (spec/error-bounds.md)</th>")
         .append("<th>methods whose every contract KeY proved in this run</th>")
@@ -281,12 +288,12 @@ final class ReportHtml {
       (found && all ? proved : not).add(n);
     }
     return (proved.isEmpty() ? "none" : String.join(", ", proved))
-        + (not.isEmpty() ? "; not proved in this run: " + String.join(", ", not) : "");
+        + (not.isEmpty() ? "" : "; not proved in this run: " + String.join(", ", not));
   }
 
   static void checkers(StringBuilder b, JsonObject s) {
     JsonObject c = s.getAsJsonObject("checkers");
-    b.append("<h2>Checker Framework ").append(badge(c.get("status").getAsString()))
+    b.append("<h2 id=\"checkers\">Checker Framework ").append(badge(c.get("status").getAsString()))
         .append("</h2>\n<ul>");
     if (!c.has("index")) {
       b.append("<li>").append(esc(c.get("why").getAsString())).append("</li>");
@@ -307,7 +314,7 @@ final class ReportHtml {
 
   static void tests(StringBuilder b, JsonObject s) {
     JsonObject t = s.getAsJsonObject("tests");
-    b.append("<h2>Tests ").append(badge(t.get("status").getAsString())).append("</h2>\n<p>")
+    b.append("<h2 id=\"tests\">Tests ").append(badge(t.get("status").getAsString())).append("</h2>\n<p>")
         .append(esc(t.has("result") ? t.get("result").getAsString() : t.get("why").getAsString()))
         .append(".");
     if (t.has("note")) {
@@ -319,7 +326,7 @@ final class ReportHtml {
 
   static void mutation(StringBuilder b, JsonObject s) {
     JsonObject m = s.getAsJsonObject("mutation");
-    b.append("<h2>Mutation testing (PIT) ").append(badge(m.get("status").getAsString()))
+    b.append("<h2 id=\"pit\">Mutation testing (PIT) ").append(badge(m.get("status").getAsString()))
         .append("</h2>\n");
     if (!m.has("runs")) {
       b.append("<p>").append(esc(m.get("why").getAsString())).append("</p>\n");
@@ -352,8 +359,8 @@ final class ReportHtml {
       return;
     }
     b.append("<p class=\"small\">").append(esc(caption)).append(":</p>\n<table><colgroup>")
-        .append("<col style=\"width:18%\"><col style=\"width:5%\"><col style=\"width:16%\">")
-        .append("<col style=\"width:27%\"><col style=\"width:34%\"></colgroup>")
+        .append("<col style=\"width:17%\"><col style=\"width:5%\"><col style=\"width:20%\">")
+        .append("<col style=\"width:26%\"><col style=\"width:32%\"></colgroup>")
         .append("<tr><th>class.method</th><th>line</th><th>mutator</th><th>mutated line</th>")
         .append("<th>").append(reasons ? "why it may survive" : "PIT's description")
         .append("</th></tr>\n");
@@ -373,7 +380,7 @@ final class ReportHtml {
 
   static void conformance(StringBuilder b, JsonObject s) {
     JsonObject c = s.getAsJsonObject("conformance");
-    b.append("<h2>Conformance vectors ").append(badge(c.get("status").getAsString()))
+    b.append("<h2 id=\"vectors\">Conformance vectors ").append(badge(c.get("status").getAsString()))
         .append("</h2>\n<p>").append(esc(c.get("result").getAsString()))
         .append(" (spec/vectors/):</p>\n<ul>");
     for (var e : c.getAsJsonObject("files").entrySet()) {
@@ -388,7 +395,7 @@ final class ReportHtml {
 
   static void accuracy(StringBuilder b, JsonObject s) {
     JsonObject a = s.getAsJsonObject("accuracy");
-    b.append("<h2>Accuracy ").append(badge(a.get("status").getAsString())).append("</h2>\n<p>")
+    b.append("<h2 id=\"accuracy\">Accuracy ").append(badge(a.get("status").getAsString())).append("</h2>\n<p>")
         .append(esc(a.has("result") ? a.get("result").getAsString() : a.get("why").getAsString()))
         .append(".</p>\n");
     if (!a.has("rows")) {

@@ -139,8 +139,8 @@ class VerificationReportTest {
       assertEquals("not run", status(s, part), part);
     }
     String html = read("target/verification-reports/index.html");
-    String summary = html.substring(html.indexOf("<h2>Summary</h2>"),
-        html.indexOf("<h2>Kernel methods</h2>"));
+    String summary = html.substring(html.indexOf("<h2 id=\"summary\">Summary</h2>"),
+        html.indexOf("<h2 id=\"methods\">Kernel methods</h2>"));
     assertEquals(1, summary.split("class=\"st passed\"", -1).length - 1,
         "only the vectors, which the report runs itself, pass: " + summary);
     assertTrue(read("target/verification-reports/README.md").contains("| KeY proofs | **not run**"));
@@ -163,6 +163,9 @@ class VerificationReportTest {
         + ".proof\""), "a proved contract links to its proof file");
     assertTrue(html.contains("class=\"chip tested-only\""), "tested-only contracts are marked");
     assertEquals("not run", status(s, "openjml"), "a missing OpenJML file is never passed");
+    assertEquals("Codes.packPair; not proved in this run: Codes.unpackHiValue",
+        ReportHtml.provedOf(s, "Codes.packPair Codes.unpackHiValue"),
+        "the theorem table names only what this run proved");
     assertNoMachinePath();
   }
 
@@ -192,7 +195,7 @@ class VerificationReportTest {
     assertTrue(html.contains("rests on q35.kernel.WeightQuant.combine(int[])"));
     assertTrue(html.contains("chip OPEN"));
     assertTrue(html.contains("KeY only: ensures"), "OpenJML's KeY-only clauses are shown");
-    assertTrue(html.indexOf("<h2>Summary</h2>") < html.indexOf("<h2>Kernel methods</h2>"),
+    assertTrue(html.indexOf("<h2 id=\"summary\">Summary</h2>") < html.indexOf("<h2 id=\"methods\">Kernel methods</h2>"),
         "the page opens with the summary");
     assertTrue(html.contains("<tr class=\"cls\"><th colspan=\"4\">q35.kernel.Codes</th></tr>"),
         "methods are grouped by class");
