@@ -19,11 +19,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import q35.conformance.ConformanceRunner;
+import q35.verify.CheckerRecord;
+import q35.verify.MutationSurvivors;
 
 /**
  * The auditor's report: summary.json, index.html and README.md, from what a build actually
@@ -213,25 +214,9 @@ public final class VerificationReport {
     return null;
   }
 
-  /** The newest modification time of the files under the given paths. */
+  /** The newest modification time of the files under the given paths, to the second. */
   static Instant newest(List<Path> paths) throws IOException {
-    Instant newest = Instant.EPOCH;
-    for (Path p : paths) {
-      if (!Files.exists(p)) {
-        continue;
-      }
-      try (Stream<Path> s = Files.walk(p)) {
-        for (Path f : (Iterable<Path>) s::iterator) {
-          if (Files.isRegularFile(f)) {
-            Instant t = modified(f);
-            if (t.isAfter(newest)) {
-              newest = t;
-            }
-          }
-        }
-      }
-    }
-    return newest;
+    return CheckerRecord.newest(paths, "").truncatedTo(ChronoUnit.SECONDS);
   }
 
   static JsonObject readJson(Path p) throws IOException {
@@ -374,10 +359,8 @@ public final class VerificationReport {
 
   static @Nullable Document parse(Path f) {
     try {
-      DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
-      dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return dbf.newDocumentBuilder().parse(f.toFile());
-    } catch (Exception e) {
+      return MutationSurvivors.parseXml(f);
+    } catch (IOException e) {
       return null;
     }
   }

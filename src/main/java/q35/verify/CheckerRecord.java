@@ -82,15 +82,19 @@ public final class CheckerRecord {
     return out;
   }
 
-  static Instant newest(List<Path> roots, String suffix) throws IOException {
+  /**
+   * The newest modification time of the files whose names end with {@code suffix} under the
+   * given files or folders ({@link Instant#EPOCH} if there are none).
+   */
+  public static Instant newest(List<Path> roots, String suffix) throws IOException {
     Instant newest = Instant.EPOCH;
     for (Path root : roots) {
-      if (!Files.isDirectory(root)) {
+      if (!Files.exists(root)) {
         continue;
       }
       try (Stream<Path> files = Files.walk(root)) {
         for (Path f : (Iterable<Path>) files::iterator) {
-          if (f.toString().endsWith(suffix)) {
+          if (Files.isRegularFile(f) && f.toString().endsWith(suffix)) {
             FileTime t = Files.getLastModifiedTime(f);
             if (t.toInstant().isAfter(newest)) {
               newest = t.toInstant();

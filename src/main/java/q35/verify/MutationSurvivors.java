@@ -117,7 +117,7 @@ public final class MutationSurvivors {
     for (JsonElement r : root.getAsJsonArray("sourceRoots")) {
       roots.add(project.resolve(r.getAsString()));
     }
-    Document d = parse(mutations);
+    Document d = parseXml(mutations);
     NodeList ms = d.getElementsByTagName("mutation");
     Map<String, Integer> byStatus = new TreeMap<>();
     Map<String, List<Mutant>> survivors = new TreeMap<>();
@@ -181,7 +181,8 @@ public final class MutationSurvivors {
     return "";
   }
 
-  static Document parse(Path f) throws IOException {
+  /** Parses an XML file (no DTDs); PIT's and surefire's reports. */
+  public static Document parseXml(Path f) throws IOException {
     try {
       DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
       dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -189,7 +190,7 @@ public final class MutationSurvivors {
     } catch (IOException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException(f + ": not a PIT mutations.xml: " + e.getMessage(), e);
+      throw new IOException(f + ": not well-formed XML: " + e.getMessage(), e);
     }
   }
 
