@@ -206,8 +206,8 @@ public final class VerificationReport {
     if (newest.isAfter(ranAt)) {
       JsonObject o = new JsonObject();
       o.addProperty("status", STALE);
-      o.addProperty("why", what + " ran at " + ranAt + ", before the sources it checks last"
-          + " changed (" + newest + "): run the build again");
+      o.addProperty("why", what + ": results of " + ranAt + ", older than the sources they"
+          + " cover (changed " + newest + "): run the build again");
       o.addProperty("ranAt", ranAt.toString());
       return o;
     }
