@@ -43,7 +43,8 @@ final class MutationSection {
         newest = t.isAfter(newest) ? t : newest;
       }
       results.add(run.has("result") ? run.get("result").getAsString()
-          : run.get("title").getAsString() + ": " + run.get("status").getAsString());
+          : run.get("title").getAsString() + ": " + (run.has("why")
+              ? run.get("why").getAsString() : run.get("status").getAsString()));
     }
     JsonObject o = new JsonObject();
     o.addProperty("status", statuses.contains(VerificationReport.FAILED) ? VerificationReport.FAILED

@@ -43,7 +43,7 @@ final class ReportHtml {
       "nav{margin:0 0 4px;font-size:13px}nav a{margin-right:12px}",
       ".chip.rests{border:1px dashed #9a6700;background:#fff8c5}",
       ".cat{color:#57606a;font-size:11px}",
-      ".small{font-size:12px;color:#57606a}",
+      ".small{font-size:12px;color:#57606a}.why{font-size:13px}",
       "ul{margin:4px 0 4px 18px;padding:0}li{margin:2px 0}",
       ".legend span{margin-right:10px}");
 
@@ -140,10 +140,10 @@ final class ReportHtml {
         .append("<span class=\"chip tested-only\">tested only</span> not proved; why, and")
         .append(" the tests, on the right</span><span><span class=\"chip OPEN\">OPEN</span>")
         .append(" expected to close, did not</span><br>Category after each proved contract:")
-        .append(" substantive, lemma or trivial (\"not recorded\" when the KeY results do not")
-        .append(" say).</p>\n");
-    b.append("<table><colgroup><col style=\"width:24%\"><col style=\"width:34%\">")
-        .append("<col style=\"width:16%\"><col style=\"width:26%\"></colgroup>\n")
+        .append(" substantive, lemma or trivial, when the KeY results record it; SMT when an")
+        .append(" SMT solver closed it.</p>\n");
+    b.append("<table><colgroup><col style=\"width:22%\"><col style=\"width:28%\">")
+        .append("<col style=\"width:18%\"><col style=\"width:32%\"></colgroup>\n")
         .append("<tr><th>method</th><th>KeY contracts</th><th>OpenJML</th>")
         .append("<th>why not proved; covering tests</th></tr>\n");
     String current = "";
@@ -173,7 +173,7 @@ final class ReportHtml {
       b.append("</td><td>");
       String reason = m.has("reason") ? m.get("reason").getAsString() : "";
       if (!allProved && !reason.isEmpty()) {
-        b.append(esc(reason));
+        b.append("<span class=\"why\">").append(esc(reason)).append("</span>");
       }
       List<String> tests = strings(m.getAsJsonArray("tests"));
       if (!tests.isEmpty()) {
@@ -199,12 +199,20 @@ final class ReportHtml {
     if (tag.equals("a")) {
       b.append(" href=\"").append(attr(linkBase + "/" + file)).append('"');
     }
-    b.append('>').append(esc(k.get("kind").getAsString()));
+    b.append('>');
     if (st.equals("proved")) {
-      b.append(" <span class=\"cat\">").append(esc(k.get("category").getAsString()))
-          .append(k.get("smt").getAsBoolean() ? ", SMT" : "").append("</span>");
+      // The category only where the results record it (the KeY line says when they do not).
+      String cat = k.get("category").getAsString();
+      String small = (cat.equals(ProofSection.NOT_RECORDED) ? "" : cat)
+          + (k.get("smt").getAsBoolean() ? (cat.equals(ProofSection.NOT_RECORDED) ? "" : ", ")
+          + "SMT" : "");
+      b.append("&#10003; ").append(esc(k.get("kind").getAsString()));
+      if (!small.isEmpty()) {
+        b.append(" <span class=\"cat\">").append(esc(small)).append("</span>");
+      }
     } else {
-      b.append(" <span class=\"cat\">").append(esc(st)).append("</span>");
+      b.append(esc(k.get("kind").getAsString())).append(" <span class=\"cat\">")
+          .append(esc(st.equals("tested-only") ? "tested only" : st)).append("</span>");
     }
     if (rests) {
       b.append(" <span class=\"cat\">rests on tested</span>");

@@ -194,6 +194,7 @@ class VerificationReportTest {
     assertTrue(html.contains("chip proved rests"), "a proof resting on a tested contract is marked");
     assertTrue(html.contains("rests on q35.kernel.WeightQuant.combine(int[])"));
     assertTrue(html.contains("chip OPEN"));
+    assertTrue(html.contains("<span class=\"cat\">lemma, SMT</span>"), "category and SMT shown");
     assertTrue(html.contains("KeY only: ensures"), "OpenJML's KeY-only clauses are shown");
     assertTrue(html.indexOf("<h2 id=\"summary\">Summary</h2>") < html.indexOf("<h2 id=\"methods\">Kernel methods</h2>"),
         "the page opens with the summary");
