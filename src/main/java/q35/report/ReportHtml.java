@@ -102,6 +102,18 @@ final class ReportHtml {
     return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
   }
 
+  /** A part's one-line result, or why it did not run. */
+  static String resultOrWhy(JsonObject part) {
+    return part.has("result") ? part.get("result").getAsString()
+        : part.has("why") ? part.get("why").getAsString() : "";
+  }
+
+  /** A section's heading with the part's status. */
+  static void heading(StringBuilder b, String id, String title, JsonObject part) {
+    b.append("<h2 id=\"").append(id).append("\">").append(esc(title)).append(' ')
+        .append(badge(part.get("status").getAsString())).append("</h2>\n");
+  }
+
   static String cls(String status) {
     return status.replace(" ", "");
   }
@@ -301,8 +313,8 @@ final class ReportHtml {
 
   static void checkers(StringBuilder b, JsonObject s) {
     JsonObject c = s.getAsJsonObject("checkers");
-    b.append("<h2 id=\"checkers\">Checker Framework ").append(badge(c.get("status").getAsString()))
-        .append("</h2>\n<ul>");
+    heading(b, "checkers", "Checker Framework", c);
+    b.append("<ul>");
     if (!c.has("index")) {
       b.append("<li>").append(esc(c.get("why").getAsString())).append("</li>");
     } else {
@@ -322,9 +334,8 @@ final class ReportHtml {
 
   static void tests(StringBuilder b, JsonObject s) {
     JsonObject t = s.getAsJsonObject("tests");
-    b.append("<h2 id=\"tests\">Tests ").append(badge(t.get("status").getAsString())).append("</h2>\n<p>")
-        .append(esc(t.has("result") ? t.get("result").getAsString() : t.get("why").getAsString()))
-        .append(".");
+    heading(b, "tests", "Tests", t);
+    b.append("<p>").append(esc(resultOrWhy(t))).append(".");
     if (t.has("note")) {
       b.append(" <span class=\"small\">(").append(esc(t.get("note").getAsString()))
           .append(")</span>");
@@ -334,8 +345,7 @@ final class ReportHtml {
 
   static void mutation(StringBuilder b, JsonObject s) {
     JsonObject m = s.getAsJsonObject("mutation");
-    b.append("<h2 id=\"pit\">Mutation testing (PIT) ").append(badge(m.get("status").getAsString()))
-        .append("</h2>\n");
+    heading(b, "pit", "Mutation testing (PIT)", m);
     if (!m.has("runs")) {
       b.append("<p>").append(esc(m.get("why").getAsString())).append("</p>\n");
       return;
@@ -344,8 +354,7 @@ final class ReportHtml {
       JsonObject r = e.getAsJsonObject();
       b.append("<h3>").append(esc(r.get("title").getAsString())).append(' ')
           .append(badge(r.get("status").getAsString())).append("</h3>\n<p>")
-          .append(esc(r.has("result") ? r.get("result").getAsString()
-              : r.get("why").getAsString()))
+          .append(esc(resultOrWhy(r)))
           .append(". <span class=\"small\">Allowed survivors: <code>")
           .append(esc(r.get("list").getAsString())).append("</code></span></p>\n");
       if (r.has("survivors")) {
@@ -388,8 +397,8 @@ final class ReportHtml {
 
   static void conformance(StringBuilder b, JsonObject s) {
     JsonObject c = s.getAsJsonObject("conformance");
-    b.append("<h2 id=\"vectors\">Conformance vectors ").append(badge(c.get("status").getAsString()))
-        .append("</h2>\n<p>").append(esc(c.get("result").getAsString()))
+    heading(b, "vectors", "Conformance vectors", c);
+    b.append("<p>").append(esc(resultOrWhy(c)))
         .append(" (spec/vectors/):</p>\n<ul>");
     for (var e : c.getAsJsonObject("files").entrySet()) {
       b.append("<li><code>").append(esc(e.getKey())).append("</code>: ")
@@ -403,9 +412,8 @@ final class ReportHtml {
 
   static void accuracy(StringBuilder b, JsonObject s) {
     JsonObject a = s.getAsJsonObject("accuracy");
-    b.append("<h2 id=\"accuracy\">Accuracy ").append(badge(a.get("status").getAsString())).append("</h2>\n<p>")
-        .append(esc(a.has("result") ? a.get("result").getAsString() : a.get("why").getAsString()))
-        .append(".</p>\n");
+    heading(b, "accuracy", "Accuracy", a);
+    b.append("<p>").append(esc(resultOrWhy(a))).append(".</p>\n");
     if (!a.has("rows")) {
       return;
     }

@@ -33,7 +33,7 @@ final class ReportMarkdown {
     checkers(b, s);
     JsonObject t = s.getAsJsonObject("tests");
     b.append("\n## Tests: ").append(t.get("status").getAsString()).append("\n\n")
-        .append(t.has("result") ? t.get("result").getAsString() : t.get("why").getAsString())
+        .append(ReportHtml.resultOrWhy(t))
         .append(t.has("note") ? " (" + t.get("note").getAsString() + ")" : "").append(".\n");
     mutation(b, s);
     JsonObject c = s.getAsJsonObject("conformance");
@@ -45,7 +45,7 @@ final class ReportMarkdown {
     }
     JsonObject a = s.getAsJsonObject("accuracy");
     b.append("\n## Accuracy: ").append(a.get("status").getAsString()).append("\n\n")
-        .append(a.has("result") ? a.get("result").getAsString() : a.get("why").getAsString())
+        .append(ReportHtml.resultOrWhy(a))
         .append(".\n\n## How this report is made\n\n").append(ReportHtml.HOW).append('\n');
     return b.toString();
   }
@@ -143,7 +143,7 @@ final class ReportMarkdown {
       JsonObject r = e.getAsJsonObject();
       b.append("### ").append(r.get("title").getAsString()).append(": ")
           .append(r.get("status").getAsString()).append("\n\n")
-          .append(r.has("result") ? r.get("result").getAsString() : r.get("why").getAsString())
+          .append(ReportHtml.resultOrWhy(r))
           .append(". Allowed survivors: `").append(r.get("list").getAsString()).append("`.\n");
       if (r.has("survivors")) {
         rows(b, r.getAsJsonArray("survivors"), true);
