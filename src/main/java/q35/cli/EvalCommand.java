@@ -200,6 +200,9 @@ final class EvalCommand implements Callable<Integer> {
   static String json(Path model, Path text, int stories, int tokens, Reference ref,
       List<Row> rows) {
     JsonObject o = new JsonObject();
+    // When the table was measured: the verification report shows it beside the other parts.
+    o.addProperty("measuredAt", java.time.Instant.now()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     o.addProperty("model", String.valueOf(model.getFileName()));
     o.addProperty("text", String.valueOf(text.getFileName()));
     o.addProperty("stories", stories);

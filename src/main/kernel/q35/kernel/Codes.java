@@ -4,7 +4,7 @@ package q35.kernel;
  * The 7-bit pair code and the dense code stream (spec/format.md sections 1 and 2).
  *
  * <p>Written with arithmetic on small constants instead of shifts and masks, so that KeY can
- * prove every contract automatically. {@code q35.fast.FastCodes} is the bit-twiddling twin.
+ * prove every contract automatically.
  */
 public final class Codes {
 

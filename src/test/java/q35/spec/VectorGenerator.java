@@ -540,13 +540,7 @@ public final class VectorGenerator {
   JsonObject dequantizeInputs(String format, String comment, byte[] packed, int n, int k, int g,
       int[] scales, int[] offsets, String... flags) {
     JsonObject t = test(comment, flags);
-    t.addProperty("format", format);
-    t.addProperty("n", n);
-    t.addProperty("k", k);
-    t.addProperty("g", g);
-    t.addProperty("packed", hexBytes(packed));
-    t.add("scales", floats(scales));
-    t.add("offsets", floats(offsets));
+    putMatrix(t, format, n, k, g, packed, scales, offsets);
     return t;
   }
 
@@ -894,17 +888,23 @@ public final class VectorGenerator {
     return c;
   }
 
-  JsonObject matmulInputs(String format, String comment, QuantizedMatrix q, int n, int k, int g,
-      int m, int[] xq, int[] xScales, String... flags) {
-    JsonObject t = test(comment, flags);
+  /** The inputs every packed-matrix vector has: format, shape, packed rows and parameters. */
+  static void putMatrix(JsonObject t, String format, int n, int k, int g, byte[] packed,
+      int[] scales, int[] offsets) {
     t.addProperty("format", format);
     t.addProperty("n", n);
     t.addProperty("k", k);
     t.addProperty("g", g);
+    t.addProperty("packed", hexBytes(packed));
+    t.add("scales", floats(scales));
+    t.add("offsets", floats(offsets));
+  }
+
+  JsonObject matmulInputs(String format, String comment, QuantizedMatrix q, int n, int k, int g,
+      int m, int[] xq, int[] xScales, String... flags) {
+    JsonObject t = test(comment, flags);
+    putMatrix(t, format, n, k, g, q.packed(), q.scaleBits(), q.offsetBits());
     t.addProperty("m", m);
-    t.addProperty("packed", hexBytes(q.packed()));
-    t.add("scales", floats(q.scaleBits()));
-    t.add("offsets", floats(q.offsetBits()));
     t.add("xq", ints(xq));
     t.add("xScales", floats(xScales));
     return t;
@@ -945,13 +945,7 @@ public final class VectorGenerator {
   JsonObject matvecTest(String format, String comment, int[][] lattice, int[] scales,
       int[] offsets, int n, int k, int g, int[] xq, int xScale, String... flags) {
     JsonObject t = test(comment, flags);
-    t.addProperty("format", format);
-    t.addProperty("n", n);
-    t.addProperty("k", k);
-    t.addProperty("g", g);
-    t.addProperty("packed", hexBytes(SpecModel.packMatrix(format, lattice, k)));
-    t.add("scales", floats(scales));
-    t.add("offsets", floats(offsets));
+    putMatrix(t, format, n, k, g, SpecModel.packMatrix(format, lattice, k), scales, offsets);
     t.add("xq", ints(xq));
     t.addProperty("xScale", hexFloat(xScale));
     Product p = SpecModel.matvec(lattice, scales, offsets, n, k, g, xq, xScale);
@@ -965,13 +959,7 @@ public final class VectorGenerator {
   JsonObject invalidMatvec(String format, String comment, QuantizedMatrix q, int n, int k, int g,
       int[] xq, int xScale, String error, String flag) {
     JsonObject t = test(comment, flag);
-    t.addProperty("format", format);
-    t.addProperty("n", n);
-    t.addProperty("k", k);
-    t.addProperty("g", g);
-    t.addProperty("packed", hexBytes(q.packed()));
-    t.add("scales", floats(q.scaleBits()));
-    t.add("offsets", floats(q.offsetBits()));
+    putMatrix(t, format, n, k, g, q.packed(), q.scaleBits(), q.offsetBits());
     t.add("xq", ints(xq));
     t.addProperty("xScale", hexFloat(xScale));
     String fromModel = expectError(() -> SpecModel.matvecPacked(format, q.packed(),
