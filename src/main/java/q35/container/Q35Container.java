@@ -3,10 +3,7 @@ package q35.container;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +22,7 @@ import java.util.function.IntConsumer;
 import java.util.zip.CRC32C;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.llama.LinearFactory;
+import q35.model.Json;
 import q35.model.LlamaConfig;
 import q35.model.LlamaWeights;
 import q35.model.ModelFormatException;
@@ -150,7 +148,7 @@ public final class Q35Container {
           JsonObject bj = new JsonObject();
           bj.addProperty("offset", pos);
           bj.addProperty("length", data.length);
-          bj.addProperty("crc32c", crc(data, 0, data.length));
+          bj.addProperty("crc32c", crc(data, 0, data.length) & 0xffffffffL);
           blobsJson.add(b.getKey(), bj);
           pos += data.length;
         }
@@ -318,172 +316,236 @@ public final class Q35Container {
 
   // ------------------------------------------------------------------ reading
 
+  /** Random access to a container's bytes: a file, or (tests, fuzzing) an array. */
+  private interface Input {
+    long size();
+
+    /** Exactly {@code len} bytes from {@code pos}; the caller has checked they lie in the file. */
+    ByteBuffer read(long pos, int len) throws IOException;
+  }
+
   /** Reads and fully checks a container (spec/container.md section 4). */
   public static Contents read(Path file) throws IOException {
     String src = file.toString();
-    long size = Files.size(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      return read(new Input() {
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public ByteBuffer read(long pos, int len) throws IOException {
+          ByteBuffer b = ByteBuffer.allocate(len);
+          long p = pos;
+          while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+              throw new ContainerFormatException(src + ": unexpected end of file at " + p);
+            }
+            p += n;
+          }
+          b.flip();
+          return b;
+        }
+      }, src);
+    }
+  }
+
+  /**
+   * Reads and fully checks a container held in memory.
+   *
+   * @throws ContainerFormatException the only exception it throws, for any malformed input
+   */
+  public static Contents read(byte[] bytes, String src) throws ContainerFormatException {
+    try {
+      return read(new Input() {
+        @Override
+        public long size() {
+          return bytes.length;
+        }
+
+        @Override
+        public ByteBuffer read(long pos, int len) {
+          return ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, (int) pos, (int) pos + len));
+        }
+      }, src);
+    } catch (ContainerFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("an in-memory read cannot fail with " + e, e);
+    }
+  }
+
+  private static Contents read(Input in, String src) throws IOException {
+    long size = in.size();
     if (size < PREAMBLE) {
       throw new ContainerFormatException(src + ": " + size + " bytes, shorter than the 64-byte"
           + " preamble (truncated or not a .q35 file)");
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer pre = read(ch, 0, PREAMBLE, src).order(ByteOrder.LITTLE_ENDIAN);
-      byte[] magic = new byte[8];
-      pre.get(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
-        throw new ContainerFormatException(src + ": wrong magic (not a .q35 file)");
-      }
-      if (crc(pre.array(), 0, 36) != pre.getInt(36)) {
-        throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
-      }
-      int version = pre.getInt(8);
-      if (version != VERSION) {
-        throw new ContainerFormatException(src + ": container version " + version
-            + " is not supported (this build reads version " + VERSION + ")");
-      }
-      long headerOffset = pre.getLong(16);
-      long headerLength = pre.getLong(24);
-      if (headerLength < 2 || headerLength > MAX_HEADER || headerOffset < PREAMBLE
-          || headerOffset > size - headerLength) {
-        throw new ContainerFormatException(src + ": header at " + headerOffset + " + "
-            + headerLength + " lies outside the file of " + size + " bytes (truncated?)");
-      }
-      byte[] hb = read(ch, headerOffset, (int) headerLength, src).array();
-      if (crc(hb, 0, hb.length) != pre.getInt(32)) {
-        throw new ContainerFormatException(src + ": header checksum mismatch (corrupted)");
-      }
-      JsonObject header;
-      try {
-        header = JsonParser.parseString(new String(hb, StandardCharsets.UTF_8)).getAsJsonObject();
-      } catch (JsonParseException | IllegalStateException e) {
-        throw new ContainerFormatException(src + ": header is not a JSON object: "
-            + e.getMessage());
-      }
-      return parse(ch, header, headerOffset, src);
+    ByteBuffer pre = in.read(0, PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] magic = new byte[8];
+    pre.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new ContainerFormatException(src + ": wrong magic (not a .q35 file)");
     }
-  }
-
-  private static ByteBuffer read(FileChannel ch, long pos, int len, String src)
-      throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    long p = pos;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, p);
-      if (n < 0) {
-        throw new ContainerFormatException(src + ": unexpected end of file at " + p);
-      }
-      p += n;
+    if (crc(pre.array(), 0, 36) != pre.getInt(36)) {
+      throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
     }
-    b.flip();
-    return b;
-  }
-
-  private static Contents parse(FileChannel ch, JsonObject h, long dataEnd, String src)
-      throws IOException {
+    int version = pre.getInt(8);
+    if (version != VERSION) {
+      throw new ContainerFormatException(src + ": container version " + version
+          + " is not supported (this build reads version " + VERSION + ")");
+    }
+    int flags = pre.getInt(12);
+    if (flags != 0) {
+      throw new ContainerFormatException(src + ": preamble flags 0x" + Integer.toHexString(flags)
+          + " are reserved and must be 0 (a newer container?)");
+    }
+    for (int i = 40; i < PREAMBLE; i++) {
+      if (pre.get(i) != 0) {
+        throw new ContainerFormatException(src + ": reserved preamble byte " + i
+            + " is not zero (corrupted or a newer container)");
+      }
+    }
+    long headerOffset = pre.getLong(16);
+    long headerLength = pre.getLong(24);
+    if (headerLength < 2 || headerLength > MAX_HEADER || headerOffset < PREAMBLE
+        || headerOffset > size - headerLength) {
+      throw new ContainerFormatException(src + ": header at " + q35.model.Tensors.u64(headerOffset)
+          + " + " + q35.model.Tensors.u64(headerLength) + " lies outside the file of " + size
+          + " bytes, or is longer than " + MAX_HEADER + " (truncated?)");
+    }
+    byte[] hb = in.read(headerOffset, (int) headerLength).array();
+    if (crc(hb, 0, hb.length) != pre.getInt(32)) {
+      throw new ContainerFormatException(src + ": header checksum mismatch (corrupted)");
+    }
     try {
-      if (!"q35-container".equals(h.get("format").getAsString())) {
-        throw new ContainerFormatException(src + ": header format is not q35-container");
-      }
-      JsonObject cj = h.getAsJsonObject("config");
-      LlamaConfig c = new LlamaConfig(cj.get("dim").getAsInt(), cj.get("hiddenDim").getAsInt(),
-          cj.get("nLayers").getAsInt(), cj.get("nHeads").getAsInt(),
-          cj.get("nKvHeads").getAsInt(), cj.get("vocabSize").getAsInt(),
-          cj.get("seqLen").getAsInt(), cj.get("sharedClassifier").getAsBoolean(),
-          cj.get("ropeTheta").getAsFloat(), cj.get("rmsEps").getAsFloat());
-      try {
-        c.validate(src);
-      } catch (ModelFormatException e) {
-        throw new ContainerFormatException(String.valueOf(e.getMessage()));
-      }
-      Map<String, float[]> floats = new HashMap<>();
-      Map<String, QuantizedMatrix> matrices = new HashMap<>();
-      Vocabulary vocab = null;
-      for (JsonElement te : h.getAsJsonArray("tensors")) {
-        JsonObject t = te.getAsJsonObject();
-        String name = t.get("name").getAsString();
-        if (floats.containsKey(name) || matrices.containsKey(name)) {
-          throw new ContainerFormatException(src + ": tensor " + name + " appears twice");
-        }
-        String format = t.get("format").getAsString();
-        JsonObject blobs = t.getAsJsonObject("blobs");
-        if (format.equals("llama2c-tokenizer")) {
-          byte[] data = blob(ch, blobs, "data", -1, dataEnd, src, name);
-          try {
-            vocab = q35.model.Llama2cTokenizerReader.read(data, c.vocabSize(), src + " tokenizer");
-          } catch (ModelFormatException e) {
-            throw new ContainerFormatException(String.valueOf(e.getMessage()));
-          }
-        } else if (format.equals("f32")) {
-          long count = t.has("length") ? t.get("length").getAsLong()
-              : t.get("rows").getAsLong() * t.get("cols").getAsLong();
-          float[] f = floats(blob(ch, blobs, "data", 4 * count, dataEnd, src, name));
-          for (int i = 0; i < f.length; i++) {
-            if (!Float.isFinite(f[i])) {
-              throw new ContainerFormatException(src + ": tensor " + name + " element " + i
-                  + " is " + f[i]);
-            }
-          }
-          floats.put(name, f);
-        } else {
-          WeightFormat wf = WeightFormat.parse(format);
-          int rows = t.get("rows").getAsInt();
-          int cols = t.get("cols").getAsInt();
-          int g = t.get("groupSize").getAsInt();
-          if (rows < 1 || cols < 1 || g < 1 || g > cols || (g != cols && g % 2 != 0)) {
-            throw new ContainerFormatException(src + ": tensor " + name + " has bad shape "
-                + rows + " x " + cols + " group " + g);
-          }
-          long groups = (cols + g - 1) / g;
-          byte[] packed = blob(ch, blobs, "packed", rows * wf.rowBytes(cols), dataEnd, src,
-              name);
-          float[] s = floats(blob(ch, blobs, "scales", 4 * rows * groups, dataEnd, src, name));
-          float[] m = floats(blob(ch, blobs, "offsets", 4 * rows * groups, dataEnd, src, name));
-          QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
-          try {
-            // The checks the loaded layer makes: padding (through the kernel's unpackRow) and
-            // scale and offset ranges, for every format, q8 included.
-            new FastMatvec(q);
-          } catch (IllegalArgumentException e) {
-            throw new ContainerFormatException(src + ": tensor " + name + ": " + e.getMessage());
-          }
-          matrices.put(name, q);
-        }
-      }
-      return new Contents(c, h.get("weightFormat").getAsString(),
-          h.get("classifierQuantized").getAsBoolean(), floats, matrices, vocab);
-    } catch (NullPointerException | ClassCastException | IllegalStateException
-        | UnsupportedOperationException | NumberFormatException e) {
-      throw new ContainerFormatException(src + ": header is missing a field or has a wrong"
-          + " type: " + e);
+      return parse(in, q35.model.Json.parseObject(hb, src + ": header"), headerOffset, src);
+    } catch (ContainerFormatException e) {
+      throw e;
+    } catch (ModelFormatException e) {
+      throw new ContainerFormatException(String.valueOf(e.getMessage()), e);
     } catch (IllegalArgumentException e) {
-      throw new ContainerFormatException(src + ": " + e.getMessage());
+      // the documented shape and value errors of WeightFormat, QuantizedMatrix and the kernel
+      throw new ContainerFormatException(src + ": " + e.getMessage(), e);
     }
   }
 
-  private static byte[] blob(FileChannel ch, JsonObject blobs, String key, long expected,
-      long dataEnd, String src, String tensor) throws IOException {
-    JsonObject b = blobs.getAsJsonObject(key);
-    if (b == null) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " has no " + key + " blob");
+  private static Contents parse(Input in, JsonObject h, long dataEnd, String src)
+      throws IOException {
+    String what = src + ": header";
+    if (!"q35-container".equals(Json.string(h, "format", what))) {
+      throw new ContainerFormatException(what + ": 'format' is not q35-container");
     }
-    long off = b.get("offset").getAsLong();
-    long len = b.get("length").getAsLong();
-    if (off % ALIGN != 0 || off < PREAMBLE) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " offset "
-          + off + " is not 64-byte aligned");
+    if (Json.integer(h, "version", 0, Integer.MAX_VALUE, what) != VERSION) {
+      throw new ContainerFormatException(what + ": 'version' differs from the preamble's "
+          + VERSION);
     }
-    if (len < 0 || off > dataEnd - len || len > Integer.MAX_VALUE - 8) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " ["
-          + off + ", +" + len + ") runs past the data section (truncated?)");
+    JsonObject cj = Json.object(h, "config", what);
+    String cw = what + ": config";
+    LlamaConfig c = new LlamaConfig(positive(cj, "dim", cw), positive(cj, "hiddenDim", cw),
+        positive(cj, "nLayers", cw), positive(cj, "nHeads", cw), positive(cj, "nKvHeads", cw),
+        positive(cj, "vocabSize", cw), positive(cj, "seqLen", cw),
+        Json.boolValue(cj, "sharedClassifier", null, cw),
+        Json.floatValue(cj, "ropeTheta", null, cw), Json.floatValue(cj, "rmsEps", null, cw));
+    c.validate(src);
+    String weightFormat = Json.string(h, "weightFormat", what);
+    boolean classifierQuantized = Json.boolValue(h, "classifierQuantized", null, what);
+    JsonArray table = Json.array(h, "tensors", what);
+    Map<String, float[]> floats = new HashMap<>();
+    Map<String, QuantizedMatrix> matrices = new HashMap<>();
+    Vocabulary vocab = null;
+    for (int i = 0; i < table.size(); i++) {
+      JsonObject t = Json.asObject(table.get(i), what + ": tensors[" + i + "]");
+      String name = Json.string(t, "name", what + ": tensors[" + i + "]");
+      String tw = what + ": tensor " + name;
+      if (floats.containsKey(name) || matrices.containsKey(name)
+          || (vocab != null && name.equals("tokenizer"))) {
+        throw new ContainerFormatException(tw + " appears twice");
+      }
+      String format = Json.string(t, "format", tw);
+      JsonObject blobs = Json.object(t, "blobs", tw);
+      if (format.equals("llama2c-tokenizer")) {
+        if (vocab != null) {
+          throw new ContainerFormatException(tw + ": a second tokenizer");
+        }
+        byte[] data = blob(in, blobs, "data", -1, dataEnd, tw);
+        vocab = q35.model.Llama2cTokenizerReader.read(data, c.vocabSize(), src + " tokenizer");
+      } else if (format.equals("f32")) {
+        long count;
+        if (t.has("length")) {
+          count = Json.integer(t, "length", 1, Integer.MAX_VALUE, tw);
+        } else {
+          count = Json.integer(t, "rows", 1, Integer.MAX_VALUE, tw)
+              * Json.integer(t, "cols", 1, Integer.MAX_VALUE, tw);
+          if (count > Integer.MAX_VALUE) {
+            throw new ContainerFormatException(tw + ": " + count + " elements exceed 2^31 - 1");
+          }
+        }
+        float[] f = floats(blob(in, blobs, "data", 4 * count, dataEnd, tw));
+        for (int j = 0; j < f.length; j++) {
+          if (!Float.isFinite(f[j])) {
+            throw new ContainerFormatException(tw + ": element " + j + " is " + f[j]);
+          }
+        }
+        floats.put(name, f);
+      } else {
+        WeightFormat wf = WeightFormat.parse(format);
+        int rows = positive(t, "rows", tw);
+        int cols = positive(t, "cols", tw);
+        int g = positive(t, "groupSize", tw);
+        if (g > cols || (g != cols && g % 2 != 0)) {
+          throw new ContainerFormatException(tw + ": bad shape " + rows + " x " + cols
+              + " group " + g);
+        }
+        long groups = (cols + (long) g - 1) / g;
+        long codes = rows * wf.rowBytes(cols);
+        long params = 4L * rows * groups;
+        if (codes > Integer.MAX_VALUE - 8 || params > Integer.MAX_VALUE - 8) {
+          throw new ContainerFormatException(tw + ": shape " + rows + " x " + cols
+              + " is too large for one array");
+        }
+        byte[] packed = blob(in, blobs, "packed", codes, dataEnd, tw);
+        float[] s = floats(blob(in, blobs, "scales", params, dataEnd, tw));
+        float[] m = floats(blob(in, blobs, "offsets", params, dataEnd, tw));
+        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
+        // The checks the loaded layer makes: padding (through the kernel's unpackRow) and
+        // scale and offset ranges, for every format, q8 included.
+        new FastMatvec(q);
+        matrices.put(name, q);
+      }
+    }
+    return new Contents(c, weightFormat, classifierQuantized, floats, matrices, vocab);
+  }
+
+  /** A required int member in [1, 2^31 - 1]. */
+  private static int positive(JsonObject o, String key, String what) throws ModelFormatException {
+    return (int) Json.integer(o, key, 1, Integer.MAX_VALUE, what);
+  }
+
+  private static byte[] blob(Input in, JsonObject blobs, String key, long expected,
+      long dataEnd, String tw) throws IOException {
+    String bw = tw + ": blob " + key;
+    JsonObject b = Json.object(blobs, key, tw + ": blobs");
+    long off = Json.integer(b, "offset", PREAMBLE, Long.MAX_VALUE, bw);
+    long len = Json.integer(b, "length", 0, Long.MAX_VALUE, bw);
+    long crc = Json.integer(b, "crc32c", 0, 0xffffffffL, bw);
+    if (off % ALIGN != 0) {
+      throw new ContainerFormatException(bw + ": offset " + off + " is not 64-byte aligned");
+    }
+    if (off > dataEnd - len || len > Integer.MAX_VALUE - 8) {
+      throw new ContainerFormatException(bw + ": [" + off + ", +" + len
+          + ") runs past the data section, which ends at " + dataEnd + " (truncated?)");
     }
     if (expected >= 0 && len != expected) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " has "
-          + len + " bytes, its shape needs " + expected);
+      throw new ContainerFormatException(bw + ": " + len + " bytes, the tensor's shape needs "
+          + expected);
     }
-    byte[] data = read(ch, off, (int) len, src).array();
-    if (crc(data, 0, data.length) != b.get("crc32c").getAsInt()) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key
-          + " checksum mismatch (corrupted)");
+    byte[] data = in.read(off, (int) len).array();
+    if ((crc(data, 0, data.length) & 0xffffffffL) != crc) {
+      throw new ContainerFormatException(bw + ": checksum mismatch (corrupted)");
     }
     return data;
   }

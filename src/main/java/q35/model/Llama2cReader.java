@@ -77,11 +77,7 @@ public final class Llama2cReader {
    * @throws ArithmeticException if the size overflows a long
    */
   public static long expectedFileSize(LlamaConfig c) {
-    long d = c.dim();
-    long perLayer = 2 * d + 2 * d * d + 2 * (long) c.kvDim() * d + 3 * d * c.hiddenDim();
-    long floats = c.vocabSize() * d;
-    floats = Math.addExact(floats, Math.multiplyExact(c.nLayers(), perLayer));
-    floats = Math.addExact(floats, d + 2 * freqCisLength(c) + (c.sharedClassifier() ? 0 : c.vocabSize() * d));
+    long floats = Math.addExact(c.weightCount(), 2 * freqCisLength(c));
     return Math.addExact(HEADER_BYTES, Math.multiplyExact(4L, floats));
   }
 
