@@ -273,6 +273,11 @@ public final class Q35Container {
     }
   }
 
+  /** CRC-32C of {@code b[0, len)} as the preamble stores it (for tests and tools). */
+  public static int crcOf(byte[] b, int len) {
+    return crc(b, 0, len);
+  }
+
   static int crc(byte[] b, int off, int len) {
     CRC32C c = new CRC32C();
     c.update(b, off, len);

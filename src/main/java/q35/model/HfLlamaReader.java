@@ -56,6 +56,13 @@ public final class HfLlamaReader {
     return new LoadedModel(build(cfg, files, dir.toString()), null);
   }
 
+  /** Builds weights from config.json bytes (UTF-8) and the bytes of one model.safetensors. */
+  public static LlamaWeights fromBytes(byte[] configJson, byte[] safetensors, String source)
+      throws ModelFormatException {
+    JsonObject cfg = Json.parseObject(configJson, source + "/config.json");
+    return build(cfg, List.of(SafetensorsFile.parse(safetensors, source + "/model.safetensors")), source);
+  }
+
   /** Builds weights from config.json text and the bytes of one model.safetensors. */
   public static LlamaWeights fromBytes(String configJson, byte[] safetensors, String source)
       throws ModelFormatException {
