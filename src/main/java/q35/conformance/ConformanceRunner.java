@@ -225,6 +225,9 @@ public final class ConformanceRunner {
     StringBuilder err = new StringBuilder();
     compareBits(err, "scale", new float[] {scale}, new float[] {floatOf(t.get("scale"))});
     int[] expected = ints(t.getAsJsonArray("codes"));
+    if (expected.length != x.length) {
+      return "codes has " + expected.length + " values for " + x.length + " inputs";
+    }
     for (int i = 0; i < x.length; i++) {
       if (q[i] != expected[i]) {
         err.append("code ").append(i).append(" gave ").append(q[i]).append("; ");

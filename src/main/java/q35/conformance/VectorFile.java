@@ -13,8 +13,9 @@ import q35.model.ModelFormatException;
  * Reads one conformance vector file strictly (spec/readers.md section 2) and checks, before the
  * runner touches it, that every field the runner reads has its type: integers fit an int, floats
  * are 8 hex digits, byte strings are hex, and each test type has its inputs (and, when
- * {@code valid}, its outputs). Fields it does not know are allowed (the schema may grow). It
- * checks no kernel rule: shapes and values the kernel must refuse pass through to the kernel.
+ * {@code valid}, its outputs; an {@code invalid} test's absent outputs read as empty). Fields it
+ * does not know are allowed (the schema may grow). It checks no kernel rule: shapes and values
+ * the kernel must refuse pass through to the kernel.
  */
 public final class VectorFile {
   /** Largest n·k a vector may declare, so the runner's arrays stay small (spec/readers.md). */
@@ -30,8 +31,8 @@ public final class VectorFile {
   private static final Set<String> STRINGS = Set.of("result", "error", "format", "comment");
   /** Per test type: the inputs, then the outputs a valid test must have. */
   private static final Map<String, String[][]> FIELDS = Map.of(
-      "PairCodeTest", new String[][] {{"hi", "lo", "code"}, {}},
-      "CodeStreamTest", new String[][] {{"n", "packed"}, {}},
+      "PairCodeTest", new String[][] {{"hi", "lo"}, {"code"}},
+      "CodeStreamTest", new String[][] {{"n"}, {"packed"}},
       "WeightQuantTest", new String[][] {{"format", "n", "k", "g", "weights"},
           {"scales", "offsets", "packed", "lattice", "dequantized"}},
       "ActivationQuantTest", new String[][] {{"x"}, {"scale", "codes"}},
@@ -81,9 +82,20 @@ public final class VectorFile {
     for (String f : fields[0]) {
       require(t, f, w);
     }
-    if (result.equals("valid")) {
-      for (String f : fields[1]) {
+    if (t.has("codes") || result.equals("valid")) {
+      // a stream test without codes unpacks its packed bytes: then packed is an input
+    } else if (fields == FIELDS.get("CodeStreamTest")) {
+      require(t, "packed", w);
+    }
+    for (String f : fields[1]) {
+      if (result.equals("valid")) {
         require(t, f, w);
+      } else if (!t.has(f)) {
+        // An invalid test has no outputs; should the kernel wrongly accept it, the runner
+        // compares against empty ones and reports the missing error.
+        t.add(f, INTS.contains(f) ? new com.google.gson.JsonPrimitive(0)
+            : FLOATS.contains(f) ? new com.google.gson.JsonPrimitive("00000000")
+            : f.equals("packed") ? new com.google.gson.JsonPrimitive("") : new JsonArray());
       }
     }
     if (t.has("format")) {
