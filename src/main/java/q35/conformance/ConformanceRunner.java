@@ -197,6 +197,12 @@ public final class ConformanceRunner {
     }
     int[] lattice = new int[k];
     int[] expectedLattice = ints(t.getAsJsonArray("lattice"));
+    // unpackRow's precondition: the expected stream holds n whole rows (a fuzzed vector found
+    // that the runner called it without checking)
+    if (expectedPacked.length < (long) n * QuantMatrix.rowBytes(format, k)) {
+      err.append("packed has ").append(expectedPacked.length).append(" bytes, fewer than n rows; ");
+      return err.toString();
+    }
     for (int j = 0; j < n; j++) {
       if ((long) (j + 1) * k > expectedLattice.length) {
         err.append("lattice has ").append(expectedLattice.length).append(" values, fewer than n * k; ");

@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +23,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.llama.LinearFactory;
 import q35.model.Json;
 import q35.model.LlamaConfig;
-import q35.model.LlamaWeights;
+import q35.model.WeightSource;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
 import q35.quant.FastMatvec;
@@ -53,62 +52,117 @@ public final class Q35Container {
 
   // ------------------------------------------------------------------ writing
 
-  /** One tensor to write: its name, and a function that makes its blobs when called. */
-  interface TensorSource {
+  /** One tensor to write: its table entry, and its blobs, made only when it is written. */
+  private interface TensorSource {
     JsonObject describe();
 
-    Map<String, byte[]> blobs();
+    void writeBlobs(BlobWriter w) throws IOException;
+  }
+
+  /** Appends blobs to the file being written, each at a 64-byte aligned offset. */
+  private static final class BlobWriter {
+    private static final int CHUNK = 1 << 20;
+    private final FileChannel ch;
+    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    private long pos = PREAMBLE;
+    private JsonObject blobs = new JsonObject();
+
+    BlobWriter(FileChannel ch) {
+      this.ch = ch;
+    }
+
+    void bytes(String key, byte[] data) throws IOException {
+      long at = align(pos);
+      writeFully(ch, ByteBuffer.wrap(data), at);
+      finish(key, at, data.length, crc(data, 0, data.length));
+    }
+
+    /** Little-endian float32, through a 1 MiB buffer (no byte copy of the whole tensor). */
+    void floats(String key, float[] data) throws IOException {
+      long at = align(pos);
+      CRC32C crc = new CRC32C();
+      long p = at;
+      for (int i = 0; i < data.length; ) {
+        int n = Math.min(CHUNK / 4, data.length - i);
+        chunk.clear();
+        chunk.asFloatBuffer().put(data, i, n);
+        chunk.limit(4 * n);
+        crc.update(chunk.array(), 0, 4 * n);
+        writeFully(ch, chunk, p);
+        p += 4L * n;
+        i += n;
+      }
+      finish(key, at, 4L * data.length, (int) crc.getValue());
+    }
+
+    private void finish(String key, long at, long length, int crc) {
+      JsonObject bj = new JsonObject();
+      bj.addProperty("offset", at);
+      bj.addProperty("length", length);
+      bj.addProperty("crc32c", crc & 0xffffffffL);
+      blobs.add(key, bj);
+      pos = at + length;
+    }
+
+    JsonObject takeBlobs() {
+      JsonObject b = blobs;
+      blobs = new JsonObject();
+      return b;
+    }
   }
 
   /**
-   * Quantizes {@code weights} tensor by tensor into {@code out} atomically: a temporary file in
-   * the same folder, fsync, then rename. {@code progress} receives the number of tensors done.
+   * Quantizes {@code weights} tensor by tensor into {@code out} atomically (spec/container.md
+   * section 5). {@code progress} receives the number of tensors done.
    */
-  public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
+  public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress)
       throws IOException {
     write(out, weights, vocabulary, format, quantizeClassifier, source, progress,
         (name, w, rows, cols) -> QuantizedMatrix.quantize(format, w, rows, cols));
   }
 
-  /** As {@link #write(Path, LlamaWeights, Vocabulary, WeightFormat, boolean, String,
-   * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. */
-  public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
+  /**
+   * As {@link #write(Path, WeightSource, Vocabulary, WeightFormat, boolean, String,
+   * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. Only one tensor of
+   * {@code weights} is asked for, and held, at a time.
+   */
+  public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
       QuantizedLinear.Quantizer quantizer) throws IOException {
     LlamaConfig c = weights.config();
-    List<String> names = new ArrayList<>();
     List<TensorSource> tensors = new ArrayList<>();
-    addFloat(names, tensors, "token_embedding", weights.tokenEmbedding, c.vocabSize(), c.dim());
+    addFloat(tensors, "token_embedding", weights::tokenEmbedding, c.vocabSize(), c.dim());
+    String[] matrices = {LinearFactory.WQ, LinearFactory.WK, LinearFactory.WV, LinearFactory.WO,
+        LinearFactory.W1, LinearFactory.W2, LinearFactory.W3};
+    WeightSource.LayerTensor[] kinds = {WeightSource.LayerTensor.WQ, WeightSource.LayerTensor.WK,
+        WeightSource.LayerTensor.WV, WeightSource.LayerTensor.WO, WeightSource.LayerTensor.W1,
+        WeightSource.LayerTensor.W2, WeightSource.LayerTensor.W3};
     for (int l = 0; l < c.nLayers(); l++) {
       final int layer = l;
-      addFloat(names, tensors, "layers." + l + ".rms_att", weights.rmsAtt[l], 1, c.dim());
-      addFloat(names, tensors, "layers." + l + ".rms_ffn", weights.rmsFfn[l], 1, c.dim());
-      addMatrix(names, tensors, name(LinearFactory.WQ, l), format, () -> weights.wq[layer],
-          c.dim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WK, l), format, () -> weights.wk[layer],
-          c.kvDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WV, l), format, () -> weights.wv[layer],
-          c.kvDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WO, l), format, () -> weights.wo[layer],
-          c.dim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W1, l), format, () -> weights.w1[layer],
-          c.hiddenDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W2, l), format, () -> weights.w2[layer],
-          c.dim(), c.hiddenDim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W3, l), format, () -> weights.w3[layer],
-          c.hiddenDim(), c.dim(), quantizer);
+      addFloat(tensors, "layers." + l + ".rms_att",
+          () -> weights.layer(WeightSource.LayerTensor.RMS_ATT, layer), 1, c.dim());
+      addFloat(tensors, "layers." + l + ".rms_ffn",
+          () -> weights.layer(WeightSource.LayerTensor.RMS_FFN, layer), 1, c.dim());
+      for (int i = 0; i < matrices.length; i++) {
+        WeightSource.LayerTensor kind = kinds[i];
+        boolean wide = kind == WeightSource.LayerTensor.W2;
+        boolean kv = kind == WeightSource.LayerTensor.WK || kind == WeightSource.LayerTensor.WV;
+        boolean hidden = kind == WeightSource.LayerTensor.W1 || kind == WeightSource.LayerTensor.W3;
+        int rows = hidden ? c.hiddenDim() : kv ? c.kvDim() : c.dim();
+        int cols = wide ? c.hiddenDim() : c.dim();
+        addMatrix(tensors, name(matrices[i], l), format, () -> weights.layer(kind, layer), rows,
+            cols, quantizer);
+      }
     }
-    addFloat(names, tensors, "rms_final", weights.rmsFinal, 1, c.dim());
+    addFloat(tensors, "rms_final", weights::rmsFinal, 1, c.dim());
     if (quantizeClassifier) {
-      addMatrix(names, tensors, "wcls", format, () -> weights.wcls, c.vocabSize(), c.dim(),
-          quantizer);
+      addMatrix(tensors, "wcls", format, weights::classifier, c.vocabSize(), c.dim(), quantizer);
     } else if (!c.sharedClassifier()) {
-      addFloat(names, tensors, "wcls", weights.wcls, c.vocabSize(), c.dim());
+      addFloat(tensors, "wcls", weights::classifier, c.vocabSize(), c.dim());
     }
     if (vocabulary != null) {
       byte[] tok = tokenizerBytes(vocabulary);
-      names.add("tokenizer");
       tensors.add(new TensorSource() {
         @Override
         public JsonObject describe() {
@@ -120,39 +174,19 @@ public final class Q35Container {
         }
 
         @Override
-        public Map<String, byte[]> blobs() {
-          return Map.of("data", tok);
+        public void writeBlobs(BlobWriter w) throws IOException {
+          w.bytes("data", tok);
         }
       });
     }
-
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir == null) {
-      throw new IOException(out + ": no parent folder");
-    }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + String.valueOf(out.getFileName()), ".tmp");
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      long pos = PREAMBLE;
+    AtomicFile.write(out, ch -> {
+      BlobWriter w = new BlobWriter(ch);
       JsonArray table = new JsonArray();
       int count = 0;
       for (TensorSource t : tensors) {
         JsonObject d = t.describe();
-        JsonObject blobsJson = new JsonObject();
-        for (Map.Entry<String, byte[]> b : t.blobs().entrySet()) {
-          pos = align(pos);
-          byte[] data = b.getValue();
-          writeFully(ch, ByteBuffer.wrap(data), pos);
-          JsonObject bj = new JsonObject();
-          bj.addProperty("offset", pos);
-          bj.addProperty("length", data.length);
-          bj.addProperty("crc32c", crc(data, 0, data.length) & 0xffffffffL);
-          blobsJson.add(b.getKey(), bj);
-          pos += data.length;
-        }
-        d.add("blobs", blobsJson);
+        t.writeBlobs(w);
+        d.add("blobs", w.takeBlobs());
         table.add(d);
         progress.accept(++count);
       }
@@ -165,26 +199,14 @@ public final class Q35Container {
       header.addProperty("source", source);
       header.add("tensors", table);
       byte[] headerBytes = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
-      long headerOffset = align(pos);
+      long headerOffset = align(w.pos);
       writeFully(ch, ByteBuffer.wrap(headerBytes), headerOffset);
       ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
       pre.put(MAGIC).putInt(VERSION).putInt(0).putLong(headerOffset)
           .putLong(headerBytes.length).putInt(crc(headerBytes, 0, headerBytes.length));
       pre.putInt(36, crc(pre.array(), 0, 36));
       writeFully(ch, ByteBuffer.wrap(pre.array()), 0);
-      ch.force(true);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    try {
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
+    });
   }
 
   static String name(String matrix, int layer) {
@@ -193,14 +215,13 @@ public final class Q35Container {
 
   static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-  /** Quantization functions are deferred so that only one tensor is quantized at a time. */
-  interface FloatSupplier {
-    float[] get();
+  /** A tensor fetched only when it is written, so that one tensor at a time is in memory. */
+  private interface FloatSupplier {
+    float[] get() throws IOException;
   }
 
-  private static void addFloat(List<String> names, List<TensorSource> tensors, String name,
-      float[] data, int rows, int cols) {
-    names.add(name);
+  private static void addFloat(List<TensorSource> tensors, String name, FloatSupplier data,
+      int rows, int cols) {
     tensors.add(new TensorSource() {
       @Override
       public JsonObject describe() {
@@ -218,21 +239,19 @@ public final class Q35Container {
       }
 
       @Override
-      public Map<String, byte[]> blobs() {
-        return Map.of("data", floatBytes(data));
+      public void writeBlobs(BlobWriter w) throws IOException {
+        w.floats("data", data.get());
       }
     });
   }
 
-  private static void addMatrix(List<String> names, List<TensorSource> tensors, String name,
-      WeightFormat format, FloatSupplier weights, int rows, int cols,
-      QuantizedLinear.Quantizer quantizer) {
+  private static void addMatrix(List<TensorSource> tensors, String name, WeightFormat format,
+      FloatSupplier weights, int rows, int cols, QuantizedLinear.Quantizer quantizer) {
     if (format.kind() == WeightFormat.Kind.F32) {
-      addFloat(names, tensors, name, weights.get(), rows, cols);
+      addFloat(tensors, name, weights, rows, cols);
       return;
     }
     int g = format.groupFor(cols);
-    names.add(name);
     tensors.add(new TensorSource() {
       @Override
       public JsonObject describe() {
@@ -247,17 +266,15 @@ public final class Q35Container {
       }
 
       @Override
-      public Map<String, byte[]> blobs() {
+      public void writeBlobs(BlobWriter w) throws IOException {
         QuantizedMatrix q = quantizer.quantize(name, weights.get(), rows, cols);
         if (q.kind() != format.kind() || q.rows() != rows || q.cols() != cols
             || q.groupSize() != g) {
           throw new IllegalStateException(name + ": the quantizer returned another shape");
         }
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        m.put("packed", q.packed());
-        m.put("scales", floatBytes(q.scales()));
-        m.put("offsets", floatBytes(q.offsets()));
-        return m;
+        w.bytes("packed", q.packed());
+        w.floats("scales", q.scales());
+        w.floats("offsets", q.offsets());
       }
     });
   }
@@ -282,12 +299,6 @@ public final class Q35Container {
     CRC32C c = new CRC32C();
     c.update(b, off, len);
     return (int) c.getValue();
-  }
-
-  static byte[] floatBytes(float[] f) {
-    ByteBuffer b = ByteBuffer.allocate(4 * f.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(f);
-    return b.array();
   }
 
   static JsonObject configJson(LlamaConfig c) {
