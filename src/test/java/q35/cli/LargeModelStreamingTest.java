@@ -22,9 +22,9 @@ import q35.quant.WeightFormat;
 
 /**
  * Large models at bounded memory: {@code quantize} streams a llama2.c checkpoint larger than its
- * JVM's heap, tensor by tensor from a memory mapping. By default (in mvn verify) a 258 MB model
- * under {@code -Xmx64m}; with {@code -Plarge-model} ({@code -Dq35.largeModel=true}) a 2.6 GB
- * model with Llama-3-8B-shaped layers under {@code -Xmx512m}. It measures the child's peak RSS
+ * JVM's heap, tensor by tensor from a memory mapping: by default (in mvn verify) a 2.6 GB model
+ * with Llama-3-8B-shaped layers under {@code -Xmx512m}; with {@code -Dq35.largeModel=false} a
+ * 259 MB one under {@code -Xmx64m} (quicker, for development). It measures the child's peak RSS
  * with {@code /usr/bin/time -v} where that exists, and checks the output against direct
  * quantization of the same tensors.
  */
@@ -32,7 +32,7 @@ class LargeModelStreamingTest {
 
   @Test
   void quantizesAModelLargerThanTheHeap() throws Exception {
-    boolean large = Boolean.getBoolean("q35.largeModel");
+    boolean large = !"false".equals(System.getProperty("q35.largeModel"));
     // large: dim 4096, hidden 14336, 32 heads, 8 KV heads (Llama 3 8B's layer shapes), 3 layers
     LlamaConfig c = large ? new LlamaConfig(4096, 14336, 3, 32, 8, 512, 256, true)
         : new LlamaConfig(1024, 2816, 5, 16, 16, 512, 64, true);
