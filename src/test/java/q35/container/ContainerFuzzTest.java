@@ -1,7 +1,6 @@
 package q35.container;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import q35.fuzz.ReaderFuzzing;
@@ -12,13 +11,11 @@ import q35.fuzz.ReaderFuzzing;
  * that the fuzzer also explores the header JSON and the tensor table behind them.
  */
 class ContainerFuzzTest {
-  @Timeout(10) // per input: Jazzer passes it to libFuzzer as -timeout=10 (a hang is a finding)
   @FuzzTest(maxDuration = "2h", maxExecutions = 1_000_000)
   void read(byte[] data) throws Exception {
     load(data);
   }
 
-  @Timeout(10) // per input: Jazzer passes it to libFuzzer as -timeout=10 (a hang is a finding)
   @FuzzTest(maxDuration = "2h", maxExecutions = 1_000_000)
   void readWithChecksumsFixed(byte[] data) throws Exception {
     if (data.length >= Q35Container.PREAMBLE) {

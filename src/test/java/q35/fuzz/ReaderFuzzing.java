@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
  * The contract every reader fuzz test checks for each input (spec/readers.md section 4): the
  * reader returns, or throws its documented exception with a message; it throws nothing else (no
  * other exception, no {@link Error}), and the heap it allocates while reading stays within
- * {@link #budget}. Hangs are caught by the fuzzer's per-input timeout.
+ * {@link #budget}. Hangs are caught by libFuzzer's per-input timeout (1,200 s by default; a JUnit
+ * {@code @Timeout} would also cut the whole fuzzing run short).
  */
 public final class ReaderFuzzing {
   /** Fixed part of the allocation budget. */

@@ -1,12 +1,10 @@
 package q35.model;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 import q35.fuzz.ReaderFuzzing;
 
 /** Fuzzes GGUF: header, metadata, tensor table, the llama model and its embedded vocabulary. */
 class GgufFuzzTest {
-  @Timeout(10) // per input: Jazzer passes it to libFuzzer as -timeout=10 (a hang is a finding)
   @FuzzTest(maxDuration = "2h", maxExecutions = 1_000_000)
   void read(byte[] data) throws Exception {
     ReaderFuzzing.check(data.length, ModelFormatException.class,

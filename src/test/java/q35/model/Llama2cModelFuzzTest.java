@@ -1,12 +1,10 @@
 package q35.model;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 import q35.fuzz.ReaderFuzzing;
 
 /** Fuzzes the llama2.c checkpoint reader: any bytes give weights or a ModelFormatException. */
 class Llama2cModelFuzzTest {
-  @Timeout(10) // per input: Jazzer passes it to libFuzzer as -timeout=10 (a hang is a finding)
   @FuzzTest(maxDuration = "2h", maxExecutions = 1_000_000)
   void read(byte[] data) throws Exception {
     ReaderFuzzing.check(data.length, ModelFormatException.class,
