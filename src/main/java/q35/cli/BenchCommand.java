@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import q35.llama.Generator;
 import q35.llama.Sampler;
@@ -16,7 +17,8 @@ import q35.llama.Transformer;
 import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.SharedModels;
-import q35.quant.QuantizedLinear;
+import q35.backend.Backend;
+import q35.backend.BackendLinear;
 import q35.quant.WeightFormat;
 
 /**
@@ -49,8 +51,15 @@ final class BenchCommand implements Callable<Integer> {
       + " after 3 warm-up rounds (default: ${DEFAULT-VALUE}).")
   int rounds = 9;
 
+  @Mixin
+  BackendOption backend = new BackendOption();
+
   @Override
   public Integer call() throws Exception {
+    Backend b = backend.backendOrReport("bench");
+    if (b == null) {
+      return 2;
+    }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
     LoadedModel m = ModelLoader.load(modelPath);
     Tokenizer tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
@@ -59,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String f : formats.split(",")) {
       WeightFormat wf = WeightFormat.parse(f.trim());
       names.add(wf.toString());
-      models.add(new Transformer(m.weights(), QuantizedLinear.factory(wf, false),
+      models.add(new Transformer(m.weights(), BackendLinear.factory(b, wf, false),
           Math.min(steps, m.weights().config().seqLen())));
     }
     double[][] tps = new double[models.size()][rounds];
@@ -74,8 +83,9 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     double base = median(tps[0]);
-    System.out.printf(Locale.ROOT, "%s, %d positions per run, %d rounds interleaved (after 3"
-        + " warm-up), Java %s, %d cores%n", modelPath.getFileName(), steps, rounds,
+    System.out.printf(Locale.ROOT, "%s, backend %s, %d positions per run, %d rounds interleaved"
+        + " (after 3 warm-up), Java %s, %d cores%n", modelPath.getFileName(), b.name(), steps,
+        rounds,
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
     System.out.println("| format | median tok/s | min | max | ratio to " + names.get(0) + " |");
     System.out.println("| --- | --- | --- | --- | --- |");

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import q35.backend.Backend;
 import q35.conformance.ConformanceRunner;
 import q35.conformance.ConformanceRunner.Outcome;
 import q35.conformance.ConformanceRunner.Report;
@@ -13,18 +15,26 @@ import q35.conformance.ConformanceRunner.Report;
 @Command(
     name = "conformance",
     mixinStandardHelpOptions = true,
-    description = "Run the kernel against the conformance vectors and print a report.")
+    description = "Run the conformance vectors through a backend and print a report.")
 final class ConformanceCommand implements Callable<Integer> {
 
   @Option(names = "--vectors", description = "Vector folder (default: ${DEFAULT-VALUE}).",
       defaultValue = "spec/vectors")
   Path vectors = Path.of("spec/vectors");
 
+  @Mixin
+  BackendOption backend = new BackendOption();
+
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    Report report = ConformanceRunner.run(vectors);
-    System.out.printf("q35 conformance: %s%n", vectors);
+    Backend b = backend.backendOrReport("conformance");
+    if (b == null) {
+      return 2;
+    }
+    Report report = ConformanceRunner.run(vectors, b);
+    System.out.printf("q35 conformance: %s, backend %s (%s)%n", vectors, b.name(),
+        b.description());
     for (Map.Entry<String, long[]> e : report.perFile().entrySet()) {
       System.out.printf("  %-26s %4d passed  %d failed%n", e.getKey(), e.getValue()[0],
           e.getValue()[1]);

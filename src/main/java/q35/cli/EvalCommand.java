@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import q35.eval.AccuracyEval;
 import q35.eval.AccuracyEval.Reference;
@@ -21,8 +22,10 @@ import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.SharedModels;
 import java.util.Map;
-import q35.quant.Gptq;
-import q35.quant.QuantizedLinear;
+import q35.backend.Backend;
+import q35.backend.BackendLinear;
+import q35.gptq.Gptq;
+import q35.quant.Quantizer;
 import q35.quant.WeightFormat;
 
 /** {@code q35 eval}: the accuracy table of quantized formats against the float model. */
@@ -62,8 +65,15 @@ final class EvalCommand implements Callable<Integer> {
       description = "Also write accuracy.md and accuracy.json there (atomically).")
   @Nullable Path reportDir;
 
+  @Mixin
+  BackendOption backend = new BackendOption();
+
   @Override
   public Integer call() throws Exception {
+    Backend b = backend.backendOrReport("eval");
+    if (b == null) {
+      return 2;
+    }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
     Path textPath = text != null ? text
         : SharedModels.dir().resolve("..").resolve("eval").resolve("stories260K-sampled-64.txt")
@@ -104,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
     List<Double> seconds = new ArrayList<>();
     for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
-      q35.llama.LinearFactory factory;
+      Quantizer quantizer = Quantizer.roundToNearest(f.format());
       if (f.gptq()) {
         if (hessians == null) {
           System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
@@ -113,10 +123,10 @@ final class EvalCommand implements Callable<Integer> {
           hessians = Gptq.calibrate(m.weights(), tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
               CALIBRATION_SEED);
         }
-        factory = Gptq.factory(f.format(), hessians, f.classifier());
-      } else {
-        factory = QuantizedLinear.factory(f.format(), f.classifier());
+        quantizer = Gptq.quantizer(f.format(), hessians);
       }
+      q35.llama.LinearFactory factory =
+          BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
       rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), f.format(), factory,
           new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
@@ -190,6 +200,9 @@ final class EvalCommand implements Callable<Integer> {
   static String json(Path model, Path text, int stories, int tokens, Reference ref,
       List<Row> rows) {
     JsonObject o = new JsonObject();
+    // When the table was measured: the verification report shows it beside the other parts.
+    o.addProperty("measuredAt", java.time.Instant.now()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     o.addProperty("model", String.valueOf(model.getFileName()));
     o.addProperty("text", String.valueOf(text.getFileName()));
     o.addProperty("stories", stories);

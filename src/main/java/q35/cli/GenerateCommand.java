@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import q35.backend.Backend;
+import q35.backend.BackendLinear;
 import q35.llama.Generator;
 import q35.llama.Sampler;
 import q35.llama.Tokenizer;
@@ -25,7 +28,8 @@ import q35.model.Vocabulary;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
-    description = "Generate text with the float reference Llama transformer (llama2.c run.c semantics).")
+    description = "Generate text with the Llama transformer (llama2.c run.c semantics); the"
+        + " quantized matrices of a .q35 model run on --backend.")
 public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "FILE",
@@ -56,11 +60,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"ids\": [...], \"text\": \"...\"} instead of streaming text.")
   boolean json;
 
-  /** The model's own linear layers (a .q35 container's), else the float reference. */
-  static q35.llama.LinearFactory linears(LoadedModel m) {
-    q35.llama.LinearFactory f = m.linears();
-    return f != null ? f : q35.llama.FloatLinear.FACTORY;
-  }
+  @Mixin
+  BackendOption backend = new BackendOption();
 
   @Override
   public Integer call() throws IOException {
@@ -71,6 +72,10 @@ public final class GenerateCommand implements Callable<Integer> {
       return 2;
     }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
+    Backend b = backend.backendOrReport("generate");
+    if (b == null) {
+      return 2;
+    }
     LoadedModel m;
     try {
       m = ModelLoader.load(modelPath);
@@ -93,7 +98,7 @@ public final class GenerateCommand implements Callable<Integer> {
     int seqLen = m.weights().config().seqLen();
     Transformer t;
     try {
-      t = new Transformer(m.weights(), linears(m),
+      t = new Transformer(m.weights(), BackendLinear.stored(b, m.quantized()),
           steps > 0 ? Math.min(steps, seqLen) : seqLen);
     } catch (IllegalArgumentException e) {
       err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
@@ -124,11 +129,15 @@ public final class GenerateCommand implements Callable<Integer> {
 
   /** The --tokenizer file, else the model's embedded vocabulary, else the shared tok512.bin. */
   static Vocabulary vocabulary(LoadedModel m, @Nullable Path tokenizer) throws IOException {
-    int n = m.weights().config().vocabSize();
+    return vocabulary(m.weights().config().vocabSize(), m.vocabulary(), tokenizer);
+  }
+
+  /** The vocabulary of {@code n} tokens: {@code tokenizer}, else the embedded one, else tok512. */
+  static Vocabulary vocabulary(int n, @Nullable Vocabulary embedded, @Nullable Path tokenizer)
+      throws IOException {
     if (tokenizer != null) {
       return Llama2cTokenizerReader.read(tokenizer, n);
     }
-    Vocabulary embedded = m.vocabulary();
     if (embedded != null) {
       return embedded;
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       QuantizeCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ExportOnnxCommand.class,
     })
 public final class Q35Cli implements Runnable {
 
@@ -30,10 +31,6 @@ public final class Q35Cli implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  static {
-    q35.container.Q35ModelFormat.register();
   }
 
   /** Runs the CLI and exits with the command's status. */

@@ -3,9 +3,7 @@ package q35.conformance;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +13,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import q35.backend.Backend;
+import q35.backend.PreparedMatrix;
+import q35.backend.ReferenceBackend;
 import q35.kernel.Activations;
 import q35.kernel.Codes;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
+import q35.quant.QuantizedMatrix;
+import q35.quant.WeightFormat;
 
 /**
  * Runs the kernel against every Wycheproof-style vector in spec/vectors and reports, per file,
  * how many passed. A port in another language does the same against its own kernel.
+ *
+ * <p>The runner only decodes a vector and hands it to the operation under test: it checks
+ * nothing itself, so every {@code invalid} vector must be refused by that operation (arrays are
+ * sized from the vector's own data, never from a shape the runner would have to validate).
  */
 public final class ConformanceRunner {
 
@@ -51,8 +58,21 @@ public final class ConformanceRunner {
 
   private ConformanceRunner() {}
 
-  /** Runs every {@code *.json} vector file in {@code dir} except the schema. */
+  /** Runs every vector through the {@code reference} backend (the verified kernel). */
   public static Report run(Path dir) throws IOException {
+    return run(dir, new ReferenceBackend());
+  }
+
+  /**
+   * Runs every {@code *.json} vector file in {@code dir} except the schema. What a backend
+   * computes goes through {@code backend}: matrix products and accumulators
+   * ({@code MatvecTest}, {@code MatmulTest}), activation quantization
+   * ({@code ActivationQuantTest}) and dequantized weights ({@code DequantizeTest},
+   * {@code WeightQuantTest}). The storage codec (pair codes, code streams, unpacked lattice
+   * values), the offline weight quantizer and the per-group code sums run on the kernel for
+   * every backend: backends receive packed matrices and decode them through it.
+   */
+  public static Report run(Path dir, Backend backend) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".json"))
@@ -65,25 +85,36 @@ public final class ConformanceRunner {
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (Path file : files) {
-      JsonObject root =
-          JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      int declared = root.get("numberOfTests").getAsInt();
-      int seen = 0;
-      for (JsonElement ge : root.getAsJsonArray("testGroups")) {
-        JsonObject group = ge.getAsJsonObject();
-        String type = group.get("type").getAsString();
-        for (JsonElement te : group.getAsJsonArray("tests")) {
-          JsonObject t = te.getAsJsonObject();
-          outcomes.add(runOne(fileName(file), type, t));
-          seen++;
-        }
-      }
-      if (seen != declared) {
-        outcomes.add(new Outcome(fileName(file), 0, false,
-            "numberOfTests says " + declared + " but the file holds " + seen));
-      }
+      outcomes.addAll(runFile(Files.readAllBytes(file), fileName(file), backend));
     }
     return new Report(outcomes);
+  }
+
+  /**
+   * Runs the vectors of one file's bytes.
+   *
+   * @throws VectorFormatException if the file is malformed (the only exception it throws)
+   */
+  public static List<Outcome> runFile(byte[] content, String name, Backend backend)
+      throws VectorFormatException {
+    JsonObject root = VectorFile.parse(content, name);
+    List<Outcome> outcomes = new ArrayList<>();
+    int declared = root.get("numberOfTests").getAsInt();
+    int seen = 0;
+    for (JsonElement ge : root.getAsJsonArray("testGroups")) {
+      JsonObject group = ge.getAsJsonObject();
+      String type = group.get("type").getAsString();
+      for (JsonElement te : group.getAsJsonArray("tests")) {
+        JsonObject t = te.getAsJsonObject();
+        outcomes.add(runOne(name, type, t, backend));
+        seen++;
+      }
+    }
+    if (seen != declared) {
+      outcomes.add(new Outcome(name, 0, false,
+          "numberOfTests says " + declared + " but the file holds " + seen));
+    }
+    return outcomes;
   }
 
   static String fileName(Path p) {
@@ -92,6 +123,10 @@ public final class ConformanceRunner {
   }
 
   static Outcome runOne(String file, String type, JsonObject t) {
+    return runOne(file, type, t, new ReferenceBackend());
+  }
+
+  static Outcome runOne(String file, String type, JsonObject t, Backend backend) {
     int tcId = t.get("tcId").getAsInt();
     boolean expectValid = t.get("result").getAsString().equals("valid");
     String expectedError = t.has("error") ? t.get("error").getAsString() : "";
@@ -99,9 +134,11 @@ public final class ConformanceRunner {
       String mismatch = switch (type) {
         case "PairCodeTest" -> pairCode(t);
         case "CodeStreamTest" -> codeStream(t);
-        case "WeightQuantTest" -> weightQuant(t);
-        case "ActivationQuantTest" -> activationQuant(t);
-        case "MatvecTest" -> matvec(t);
+        case "WeightQuantTest" -> weightQuant(t, backend);
+        case "DequantizeTest" -> dequantize(t, backend);
+        case "ActivationQuantTest" -> activationQuant(t, backend);
+        case "MatvecTest" -> matvec(t, backend);
+        case "MatmulTest" -> matmul(t, backend);
         default -> "unknown test type " + type;
       };
       if (!expectValid) {
@@ -110,6 +147,10 @@ public final class ConformanceRunner {
       return new Outcome(file, tcId, mismatch.isEmpty(), mismatch);
     } catch (IllegalArgumentException e) {
       String msg = String.valueOf(e.getMessage());
+      if (thrownHere(e)) {
+        return new Outcome(file, tcId, false, "refused by the runner, not by the code under"
+            + " test: " + msg);
+      }
       String code = msg.contains(":") ? msg.substring(0, msg.indexOf(':')) : msg;
       if (expectValid) {
         return new Outcome(file, tcId, false, "unexpected error: " + msg);
@@ -117,6 +158,17 @@ public final class ConformanceRunner {
       return new Outcome(file, tcId, code.equals(expectedError),
           code.equals(expectedError) ? "" : "expected " + expectedError + ", got " + msg);
     }
+  }
+
+  /** Whether the runner itself threw: the first frame outside the JDK is in this class. */
+  static boolean thrownHere(Throwable e) {
+    for (StackTraceElement f : e.getStackTrace()) {
+      String c = f.getClassName();
+      if (!c.startsWith("java.") && !c.startsWith("jdk.")) {
+        return c.equals(ConformanceRunner.class.getName());
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ per type
@@ -162,23 +214,89 @@ public final class ConformanceRunner {
     return "";
   }
 
+  /**
+   * The kernel's id of the vector's format; a name the kernel does not know maps to an id no
+   * format has, so that the kernel itself refuses it ({@code FORMAT}).
+   */
   static int format(JsonObject t) {
-    String f = t.get("format").getAsString();
-    return f.equals("q35") ? QuantMatrix.FORMAT_Q35 : QuantMatrix.FORMAT_INT4;
+    return switch (t.get("format").getAsString()) {
+      case "q35" -> QuantMatrix.FORMAT_Q35;
+      case "int4" -> QuantMatrix.FORMAT_INT4;
+      default -> UNKNOWN_FORMAT;
+    };
   }
 
-  static String weightQuant(JsonObject t) {
-    int format = format(t);
+  /**
+   * The vector's matrix as a backend receives it. Its shape and lengths are checked by the
+   * kernel's own checks ({@link QuantizedMatrix}'s constructor calls them in the kernel's
+   * order); an unknown format name is refused by the kernel's {@code checkFormat}.
+   */
+  static QuantizedMatrix matrix(JsonObject t, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g) {
+    WeightFormat.Kind kind = switch (t.get("format").getAsString()) {
+      case "q35" -> WeightFormat.Kind.Q35;
+      case "int4" -> WeightFormat.Kind.INT4;
+      case "q8" -> WeightFormat.Kind.Q8;
+      default -> null;
+    };
+    if (kind == null) {
+      QuantMatrix.checkFormat(UNKNOWN_FORMAT);
+      throw new AssertionError("the kernel accepted an unknown format");
+    }
+    return new QuantizedMatrix(kind, n, k, g, packed, scales, offsets);
+  }
+
+  /** As above, with the vector's own scales and offsets. */
+  static QuantizedMatrix matrix(JsonObject t, byte[] packed, int n, int k, int g) {
+    return matrix(t, packed, floats(t.getAsJsonArray("scales")),
+        floats(t.getAsJsonArray("offsets")), n, k, g);
+  }
+
+  /** A format id that names no format. */
+  static final int UNKNOWN_FORMAT = -1;
+
+  static boolean isQ8(JsonObject t) {
+    return t.get("format").getAsString().equals("q8");
+  }
+
+  /**
+   * Array lengths the shape of a vector implies, for output arrays only: non-negative and at
+   * most 2^26 whatever the shape (an invalid shape is refused by the kernel before it writes).
+   */
+  static int length(long n) {
+    return n < 0 || n > (1 << 26) ? 0 : (int) n;
+  }
+
+  /** Groups per row, or 0 for a group size the kernel refuses. */
+  static long groups(int k, int g) {
+    return g < 1 || k < 1 ? 0 : ((long) k + g - 1) / g;
+  }
+
+  /** Packed bytes of an n x k matrix, or 0 for a shape the kernel refuses. */
+  static long packedLength(JsonObject t, int n, int k) {
+    if (k < 1 || n < 0) {
+      return 0;
+    }
+    long row = switch (t.get("format").getAsString()) {
+      case "q35" -> 7L * ((k + 15L) / 16);
+      case "q8" -> k;
+      default -> (k + 1L) / 2;
+    };
+    return n * row;
+  }
+
+  static String weightQuant(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
     float[] w = floats(t.getAsJsonArray("weights"));
-    // Shapes are checked before any array is sized, so invalid shapes fail with their own code.
-    WeightQuant.checkShape(n, k, g);
-    int groups = WeightQuant.groupCount(k, g);
-    byte[] packed = new byte[n * QuantMatrix.rowBytes(format, k)];
-    float[] scales = new float[n * groups];
-    float[] offsets = new float[n * groups];
+    if (isQ8(t)) {
+      return q8WeightQuant(t, w, n, k, g, backend);
+    }
+    int format = format(t);
+    byte[] packed = new byte[length(packedLength(t, n, k))];
+    float[] scales = new float[length(n * groups(k, g))];
+    float[] offsets = new float[scales.length];
     QuantMatrix.quantize(format, w, n, k, g, packed, scales, offsets);
     StringBuilder err = new StringBuilder();
     compareBits(err, "scales", scales, floats(t.getAsJsonArray("scales")));
@@ -187,32 +305,105 @@ public final class ConformanceRunner {
     if (!Arrays.equals(packed, expectedPacked)) {
       err.append("packed gave ").append(toHex(packed)).append("; ");
     }
+    err.append(unpackAndDequantize(t, format, expectedPacked, n, k, g, backend));
+    return err.toString();
+  }
+
+  /**
+   * Unpacks the vector's packed rows and dequantizes them with its scales and offsets; compares
+   * with its lattice values and dequantized weights.
+   */
+  static String unpackAndDequantize(JsonObject t, int format, byte[] packed, int n, int k,
+      int g, Backend backend) {
+    float[] deq = new float[length((long) n * k)];
+    try (PreparedMatrix p = backend.prepare(matrix(t, packed, n, k, g))) {
+      p.dequantize(deq);
+    }
+    StringBuilder err = new StringBuilder();
     int[] lattice = new int[k];
     int[] expectedLattice = ints(t.getAsJsonArray("lattice"));
+    // unpackRow's precondition: the expected stream holds n whole rows (a fuzzed vector found
+    // that the runner called it without checking)
+    if (packed.length < (long) n * QuantMatrix.rowBytes(format, k)) {
+      err.append("packed has ").append(packed.length).append(" bytes, fewer than n rows; ");
+      return err.toString();
+    }
     for (int j = 0; j < n; j++) {
-      QuantMatrix.unpackRow(format, expectedPacked, j, k, lattice);
+      if ((long) (j + 1) * k > expectedLattice.length) {
+        err.append("lattice has ").append(expectedLattice.length).append(" values, fewer than n * k; ");
+        break;
+      }
+      QuantMatrix.unpackRow(format, packed, j, k, lattice);
       if (!Arrays.equals(lattice, Arrays.copyOfRange(expectedLattice, j * k, j * k + k))) {
         err.append("lattice of row ").append(j).append(" gave ").append(Arrays.toString(lattice))
             .append("; ");
       }
     }
-    float[] deq = new float[n * k];
-    QuantMatrix.dequantize(format, expectedPacked, floats(t.getAsJsonArray("scales")),
-        floats(t.getAsJsonArray("offsets")), n, k, g, deq);
     compareBits(err, "dequantized", deq, floats(t.getAsJsonArray("dequantized")));
     return err.toString();
   }
 
-  static String activationQuant(JsonObject t) {
-    float[] x = floats(t.getAsJsonArray("x"));
-    if (x.length == 0) {
-      throw new IllegalArgumentException("SHAPE: empty activation vector");
+  /** The q8 baseline (spec/container.md section 3) is not in the kernel: q35.quant has it. */
+  static String q8WeightQuant(JsonObject t, float[] w, int n, int k, int g, Backend backend) {
+    QuantizedMatrix q = QuantizedMatrix.quantize(q8Format(k, g), w, n, k);
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "scales", q.scales(), floats(t.getAsJsonArray("scales")));
+    compareBits(err, "offsets", q.offsets(), floats(t.getAsJsonArray("offsets")));
+    if (!Arrays.equals(q.packed(), hex(t.get("packed").getAsString()))) {
+      err.append("packed gave ").append(toHex(q.packed())).append("; ");
     }
+    err.append(q8Dequantize(t, n, k, g, backend));
+    return err.toString();
+  }
+
+  /** q8 with group size g: per row when g == k (a format name carries only an even g). */
+  static WeightFormat q8Format(int k, int g) {
+    return new WeightFormat(WeightFormat.Kind.Q8, g == k ? WeightFormat.PER_ROW : g);
+  }
+
+  static String q8Dequantize(JsonObject t, int n, int k, int g, Backend backend) {
+    QuantizedMatrix q = new QuantizedMatrix(WeightFormat.Kind.Q8, n, k, g,
+        hex(t.get("packed").getAsString()), floats(t.getAsJsonArray("scales")),
+        floats(t.getAsJsonArray("offsets")));
+    StringBuilder err = new StringBuilder();
+    byte[] lattice = q.lattice();
+    int[] expected = ints(t.getAsJsonArray("lattice"));
+    for (int i = 0; i < expected.length; i++) {
+      if (lattice[i] != expected[i]) {
+        err.append("lattice[").append(i).append("] gave ").append(lattice[i]).append("; ");
+      }
+    }
+    float[] deq = new float[length((long) n * k)];
+    try (PreparedMatrix p = backend.prepare(q)) {
+      p.dequantize(deq);
+    }
+    compareBits(err, "dequantized", deq, floats(t.getAsJsonArray("dequantized")));
+    return err.toString();
+  }
+
+  static String dequantize(JsonObject t, Backend backend) {
+    int n = t.get("n").getAsInt();
+    int k = t.get("k").getAsInt();
+    int g = t.get("g").getAsInt();
+    if (isQ8(t)) {
+      return q8Dequantize(t, n, k, g, backend);
+    }
+    return unpackAndDequantize(t, format(t), hex(t.get("packed").getAsString()), n, k, g,
+        backend);
+  }
+
+  static String activationQuant(JsonObject t, Backend backend) {
+    float[] x = floats(t.getAsJsonArray("x"));
     byte[] q = new byte[x.length];
-    float scale = Activations.quantize(x, 0, x.length, q, 0);
+    float[] scales = new float[1];
+    backend.quantizeActivations(1, x.length, x, q, scales);
+    float scale = scales[0];
     StringBuilder err = new StringBuilder();
     compareBits(err, "scale", new float[] {scale}, new float[] {floatOf(t.get("scale"))});
     int[] expected = ints(t.getAsJsonArray("codes"));
+    if (expected.length != x.length) {
+      return "codes has " + expected.length + " values for " + x.length + " inputs";
+    }
     for (int i = 0; i < x.length; i++) {
       if (q[i] != expected[i]) {
         err.append("code ").append(i).append(" gave ").append(q[i]).append("; ");
@@ -221,27 +412,24 @@ public final class ConformanceRunner {
     return err.toString();
   }
 
-  static String matvec(JsonObject t) {
-    int format = format(t);
+  static String matvec(JsonObject t, Backend backend) {
     int n = t.get("n").getAsInt();
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
     byte[] packed = hex(t.get("packed").getAsString());
     float[] scales = floats(t.getAsJsonArray("scales"));
     float[] offsets = floats(t.getAsJsonArray("offsets"));
-    int[] xqInts = ints(t.getAsJsonArray("xq"));
-    byte[] xq = new byte[xqInts.length];
-    for (int i = 0; i < xq.length; i++) {
-      xq[i] = (byte) xqInts[i];
-    }
+    byte[] xq = codes(t.getAsJsonArray("xq"));
     float xScale = floatOf(t.get("xScale"));
-    float[] out = new float[n];
-    QuantMatrix.matvec(format, packed, scales, offsets, n, k, g, xq, xScale, out);
-    StringBuilder err = new StringBuilder();
-    compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
+    float[] out = new float[length(n)];
     int groups = WeightQuant.groupCount(k, g);
     int[] acc = new int[n * groups];
-    QuantMatrix.matvecInt(format, packed, n, k, g, xq, acc);
+    try (PreparedMatrix p = backend.prepare(matrix(t, packed, scales, offsets, n, k, g))) {
+      p.multiply(1, xq, new float[] {xScale}, out);
+      p.accumulators(1, xq, acc);
+    }
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
     if (!Arrays.equals(acc, ints(t.getAsJsonArray("acc")))) {
       err.append("acc gave ").append(Arrays.toString(acc)).append("; ");
     }
@@ -250,15 +438,21 @@ public final class ConformanceRunner {
     if (!Arrays.equals(sums, ints(t.getAsJsonArray("sums")))) {
       err.append("sums gave ").append(Arrays.toString(sums)).append("; ");
     }
-    // The matmul entry point over two identical rows must give each row's matvec result.
-    byte[] two = new byte[2 * k];
-    System.arraycopy(xq, 0, two, 0, k);
-    System.arraycopy(xq, 0, two, k, k);
-    float[] outTwo = new float[2 * n];
-    QuantMatrix.matmul(format, packed, scales, offsets, n, k, g, 2, two,
-        new float[] {xScale, xScale}, outTwo);
-    compareBits(err, "matmul row 0", Arrays.copyOfRange(outTwo, 0, n), out);
-    compareBits(err, "matmul row 1", Arrays.copyOfRange(outTwo, n, 2 * n), out);
+    return err.toString();
+  }
+
+  static String matmul(JsonObject t, Backend backend) {
+    int n = t.get("n").getAsInt();
+    int m = t.get("m").getAsInt();
+    float[] out = new float[length((long) m * n)];
+    QuantizedMatrix q = matrix(t, hex(t.get("packed").getAsString()),
+        floats(t.getAsJsonArray("scales")), floats(t.getAsJsonArray("offsets")), n,
+        t.get("k").getAsInt(), t.get("g").getAsInt());
+    try (PreparedMatrix p = backend.prepare(q)) {
+      p.multiply(m, codes(t.getAsJsonArray("xq")), floats(t.getAsJsonArray("xScales")), out);
+    }
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "out", out, floats(t.getAsJsonArray("out")));
     return err.toString();
   }
 
@@ -291,6 +485,15 @@ public final class ConformanceRunner {
       f[i] = floatOf(a.get(i));
     }
     return f;
+  }
+
+  /** Activation codes as bytes (two's complement), as the kernel takes them. */
+  static byte[] codes(JsonArray a) {
+    byte[] b = new byte[a.size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) a.get(i).getAsInt();
+    }
+    return b;
   }
 
   static int[] ints(JsonArray a) {

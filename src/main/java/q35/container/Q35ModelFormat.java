@@ -2,7 +2,6 @@ package q35.container;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import q35.llama.LinearFactory;
 import q35.model.LlamaConfig;
 import q35.model.LlamaWeights;
@@ -10,56 +9,44 @@ import q35.model.LoadedModel;
 import q35.model.ModelFormat;
 import q35.model.ModelFormatException;
 import q35.model.ModelLoader;
-import q35.quant.QuantizedLinear;
 import q35.quant.QuantizedMatrix;
 
-/** Plugs the {@code .q35} container into {@link ModelLoader}. */
-public final class Q35ModelFormat {
+/**
+ * The {@code .q35} container as a {@link ModelFormat} service: files ending in {@code .q35}. Its
+ * quantized matrices come back as they are stored ({@link LoadedModel#quantized()}), for a
+ * backend to run.
+ */
+public final class Q35ModelFormat implements ModelFormat {
 
-  /** The format: files ending in {@code .q35}. */
-  public static final ModelFormat FORMAT = ModelLoader.format("q35",
-      p -> ModelLoader.hasExtension(p, ".q35"), Q35ModelFormat::load);
-
-  private Q35ModelFormat() {}
-
-  /** Registers the format once; later calls do nothing. */
-  public static synchronized void register() {
-    if (!registered) {
-      ModelLoader.register(FORMAT);
-      registered = true;
-    }
+  @Override
+  public String name() {
+    return "q35";
   }
 
-  private static boolean registered;
+  @Override
+  public boolean accepts(Path path) {
+    return ModelLoader.hasExtension(path, ".q35");
+  }
 
   /**
-   * Loads a container: float tensors as they are, quantized matrices dequantized into the
-   * weights (for inspection) and served to the transformer by {@link #linears}.
+   * Loads a container: float tensors as they are, quantized matrices as stored, and also
+   * dequantized into the weights (for inspection and for the float parts of a comparison).
    */
-  public static LoadedModel load(Path file) throws IOException {
+  @Override
+  public LoadedModel load(Path file) throws IOException {
     Q35Container.Contents c = Q35Container.read(file);
-    return new LoadedModel(weights(c, file.toString()), c.vocabulary(), linears(c));
-  }
-
-  /** A factory that serves each matrix from the container's quantized tensors. */
-  public static LinearFactory linears(Q35Container.Contents c) {
-    Map<String, QuantizedMatrix> m = c.matrices();
-    return (name, layer, w, n, k) -> {
-      QuantizedMatrix q = m.get(QuantizedLinear.tensorName(name, layer));
-      if (q == null) {
-        return q35.llama.FloatLinear.FACTORY.create(name, layer, w, n, k);
-      }
-      if (q.rows() != n || q.cols() != k) {
-        throw new IllegalArgumentException(name + " is " + q.rows() + " x " + q.cols()
-            + ", the model needs " + n + " x " + k);
-      }
-      return new QuantizedLinear(q);
-    };
+    return new LoadedModel(weights(c, file.toString()), c.vocabulary(), c.matrices());
   }
 
   static LlamaWeights weights(Q35Container.Contents c, String src) throws ModelFormatException {
     LlamaConfig cfg = c.config();
     int layers = cfg.nLayers();
+    // Nothing is sized from the config before the table is known to hold its tensors.
+    long needed = 9L * layers + 2;
+    if (c.floats().size() + c.matrices().size() < needed) {
+      throw new ModelFormatException(src + ": the config's " + layers + " layers need at least "
+          + needed + " tensors, the container has " + (c.floats().size() + c.matrices().size()));
+    }
     float[][] rmsAtt = new float[layers][];
     float[][] rmsFfn = new float[layers][];
     float[][][] mats = new float[7][layers][];
@@ -69,7 +56,7 @@ public final class Q35ModelFormat {
       rmsAtt[l] = floats(c, "layers." + l + ".rms_att", src);
       rmsFfn[l] = floats(c, "layers." + l + ".rms_ffn", src);
       for (int i = 0; i < names.length; i++) {
-        mats[i][l] = matrix(c, QuantizedLinear.tensorName(names[i], l), src);
+        mats[i][l] = matrix(c, LinearFactory.tensorName(names[i], l), src);
       }
     }
     float[] emb = floats(c, "token_embedding", src);

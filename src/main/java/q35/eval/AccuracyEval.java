@@ -9,7 +9,8 @@ import q35.llama.LinearFactory;
 import q35.llama.Tokenizer;
 import q35.llama.Transformer;
 import q35.model.LlamaWeights;
-import q35.quant.QuantizedLinear;
+import q35.backend.BackendLinear;
+import q35.backend.ReferenceBackend;
 import q35.quant.WeightFormat;
 
 /**
@@ -71,11 +72,11 @@ public final class AccuracyEval {
     return Math.min(w.config().seqLen(), longest);
   }
 
-  /** Evaluates one format, quantized round-to-nearest, against the reference. */
+  /** Evaluates one format, quantized round-to-nearest and run on the reference backend. */
   public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref,
       WeightFormat format, boolean quantizeClassifier, IntConsumer progress) {
     return evaluate(w, sequences, ref, label(format, quantizeClassifier), format,
-        QuantizedLinear.factory(format, quantizeClassifier), progress);
+        BackendLinear.factory(new ReferenceBackend(), format, quantizeClassifier), progress);
   }
 
   /** Evaluates the linear layers a factory makes (labelled {@code label}) against the reference. */
@@ -172,7 +173,7 @@ public final class AccuracyEval {
     @Override
     public Linear create(String name, int layer, float[] w, int outputs, int inputs) {
       Linear l = inner.create(name, layer, w, outputs, inputs);
-      if (l instanceof QuantizedLinear q) {
+      if (l instanceof BackendLinear q) {
         bits += q.matrix().bitsPerWeight() * outputs * inputs;
         weights += (long) outputs * inputs;
       }

@@ -25,4 +25,9 @@ public interface LinearFactory {
    * @param inputs columns, k
    */
   Linear create(String name, int layer, float[] weights, int outputs, int inputs);
+
+  /** The container name of a transformer matrix: {@code layers.L.name}, or {@code wcls}. */
+  static String tensorName(String name, int layer) {
+    return layer < 0 ? name : "layers." + layer + "." + name;
+  }
 }

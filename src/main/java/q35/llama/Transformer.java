@@ -157,9 +157,7 @@ public final class Transformer {
       // RoPE: rotate each pair (i, i+1) of every q and k head by the angle
       // pos * theta^(-d/headSize), d = i mod headSize (the pair's even index inside its head)
       for (int i = 0; i < dim; i += 2) {
-        int headDim = i % headSize;
-        float freq = 1.0f / (float) Math.pow(c.ropeTheta(), headDim / (float) headSize);
-        float val = pos * freq;
+        float val = ropeAngle(c, pos, i % headSize);
         float fcr = (float) Math.cos(val);
         float fci = (float) Math.sin(val);
         rotate(q, i, fcr, fci);
@@ -236,6 +234,15 @@ public final class Transformer {
     for (int j = 0; j < size; j++) {
       o[j] = weight[j] * (ss * in[j]);
     }
+  }
+
+  /**
+   * The RoPE angle of position {@code pos} for the pair whose even index inside its head is
+   * {@code headDim}: pos * theta^(-headDim / headSize), in float32 as run.c computes it.
+   */
+  public static float ropeAngle(LlamaConfig c, int pos, int headDim) {
+    float freq = 1.0f / (float) Math.pow(c.ropeTheta(), headDim / (float) c.headSize());
+    return pos * freq;
   }
 
   private static void rotate(float[] vec, int i, float fcr, float fci) {

@@ -1,17 +1,20 @@
 package q35.model;
 
+import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import q35.llama.LinearFactory;
+import q35.quant.QuantizedMatrix;
 
 /**
- * What a model file yields: the weights, a vocabulary if the format embeds one, and the linear
- * layers if the format stores them itself (a {@code .q35} container's quantized matrices).
+ * What a model file yields: the weights, a vocabulary if the format embeds one, and the
+ * quantized matrices the format stores itself (a {@code .q35} container's, by tensor name
+ * {@code layers.L.wq}, ...; empty for a float model). A caller runs them on a backend
+ * (q35.backend.BackendLinear.stored).
  */
 public record LoadedModel(LlamaWeights weights, @Nullable Vocabulary vocabulary,
-    @Nullable LinearFactory linears) {
+    Map<String, QuantizedMatrix> quantized) {
 
-  /** A float model: its linear layers come from the weights. */
+  /** A float model. */
   public LoadedModel(LlamaWeights weights, @Nullable Vocabulary vocabulary) {
-    this(weights, vocabulary, null);
+    this(weights, vocabulary, Map.of());
   }
 }

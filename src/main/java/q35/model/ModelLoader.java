@@ -4,33 +4,33 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ServiceLoader;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Loads a model by its path: {@code .bin} (llama2.c), {@code .gguf}, or a Hugging Face directory
- * with {@code config.json}. Further formats (e.g. the {@code .q35} container) plug in with {@link
- * #register}; formats registered later are tried first.
+ * Loads a model by its path: {@code .bin} (llama2.c), {@code .gguf}, a Hugging Face directory
+ * with {@code config.json}, or any other {@link ModelFormat} service on the class path (the
+ * {@code .q35} container).
  */
 public final class ModelLoader {
-  private static final List<ModelFormat> FORMATS = new CopyOnWriteArrayList<>(List.of(
-      format("llama2.c", p -> hasExtension(p, ".bin"), p -> new LoadedModel(Llama2cReader.read(p), null)),
-      format("gguf", p -> hasExtension(p, ".gguf"), GgufLlamaReader::read),
-      format("huggingface", p -> Files.isDirectory(p) && Files.isRegularFile(p.resolve("config.json")),
-          HfLlamaReader::read)));
 
   private ModelLoader() {}
 
-  /** Adds a format; it takes precedence over the built-in ones. */
-  public static void register(ModelFormat format) {
-    FORMATS.add(0, format);
+  /** Every format found, in class-path order. */
+  public static List<ModelFormat> formats() {
+    List<ModelFormat> list = new ArrayList<>();
+    for (ModelFormat f : ServiceLoader.load(ModelFormat.class, ModelLoader.class.getClassLoader())) {
+      list.add(f);
+    }
+    return list;
   }
 
   /** The format that claims {@code path}, or null. */
   public static @Nullable ModelFormat formatFor(Path path) {
-    for (ModelFormat f : FORMATS) {
+    for (ModelFormat f : formats()) {
       if (f.accepts(path)) {
         return f;
       }
@@ -44,12 +44,12 @@ public final class ModelLoader {
     }
     ModelFormat f = formatFor(path);
     if (f == null) {
-      StringBuilder names = new StringBuilder();
-      for (ModelFormat g : FORMATS) {
-        names.append(names.length() == 0 ? "" : ", ").append(g.name());
+      List<String> names = new ArrayList<>();
+      for (ModelFormat g : formats()) {
+        names.add(g.name());
       }
-      throw new ModelFormatException(path + ": unknown model format (known: " + names
-          + "; use .bin, .gguf or a directory with config.json)");
+      throw new ModelFormatException(path + ": unknown model format (known: "
+          + String.join(", ", names) + "; use .bin, .gguf, .q35 or a directory with config.json)");
     }
     return f.load(path);
   }
@@ -57,30 +57,5 @@ public final class ModelLoader {
   public static boolean hasExtension(Path p, String ext) {
     Path name = p.getFileName();
     return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(ext) && Files.isRegularFile(p);
-  }
-
-  /** Loader function that may throw. */
-  public interface Load {
-    LoadedModel load(Path p) throws IOException;
-  }
-
-  /** A format from a name, a predicate and a loader function. */
-  public static ModelFormat format(String name, java.util.function.Predicate<Path> accepts, Load load) {
-    return new ModelFormat() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public boolean accepts(Path path) {
-        return accepts.test(path);
-      }
-
-      @Override
-      public LoadedModel load(Path path) throws IOException {
-        return load.load(path);
-      }
-    };
   }
 }

@@ -12,7 +12,7 @@ import q35.kernel.WeightQuant;
  * <p>The constructor checks the shape and the array lengths, so {@code rows * cols} fits an int
  * array, {@code packed} holds {@code rows} packed rows, and {@code scales} and {@code offsets}
  * hold {@code rows * groups()} values each; the values themselves are checked by
- * {@link FastMatvec}.
+ * {@link #checkValues()}.
  */
 public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
     @Positive int groupSize, byte[] packed, float[] scales, float[] offsets) {
@@ -23,28 +23,25 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
-    if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
-          + " group " + groupSize);
-    }
-    // The kernel's rules (K_TOO_LARGE, GROUP_SIZE) keep every int32 accumulator exact; a
-    // container could otherwise hand the fast path a layer too wide for them.
+    // The kernel's shape rules first, in the kernel's order (K_TOO_LARGE, SHAPE, GROUP_SIZE),
+    // so that every backend refuses a bad matrix with the kernel's code; q8 adds its own bound.
     if (kind == WeightFormat.Kind.Q8) {
       Q8Baseline.checkShape(rows, cols, groupSize);
     } else {
       WeightQuant.checkShape(rows, cols, groupSize);
     }
+    // Restated for the Index Checker, and rows * cols must fit an int array.
+    if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
+          + " group " + groupSize);
+    }
     long rowBytes = kind == WeightFormat.Kind.Q8 ? cols
         : QuantMatrix.rowBytes(kernelFormat(kind), cols);
-    if (packed.length != rows * rowBytes) {
-      throw new IllegalArgumentException("SHAPE: packed has length " + packed.length
-          + ", expected " + rows * rowBytes);
-    }
+    // The kernel's length checks, in its order: packed, scales, offsets.
+    WeightQuant.checkLength("packed", packed.length, rows * rowBytes);
     long groups = (long) rows * groupCount(cols, groupSize);
-    if (scales.length != groups || offsets.length != groups) {
-      throw new IllegalArgumentException("SHAPE: scales and offsets have lengths " + scales.length
-          + " and " + offsets.length + ", expected " + groups);
-    }
+    WeightQuant.checkLength("scales", scales.length, groups);
+    WeightQuant.checkLength("offsets", offsets.length, groups);
     this.kind = kind;
     this.rows = rows;
     this.cols = cols;
@@ -77,7 +74,26 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     };
   }
 
-  static int kernelFormat(WeightFormat.Kind kind) {
+  /**
+   * Checks the stored values as the kernel checks them before it computes: every scale in
+   * [0, 2^30] and offset in [-2^33, 2^33] ({@code BAD_SCALE}) and, for q35 and int4, zero
+   * padding ({@code PADDING}), one row at a time through the kernel's {@code dequantize}; q8
+   * has no padding and gets the same parameter rule from {@link Q8Baseline}.
+   *
+   * @throws IllegalArgumentException with the kernel's error code
+   */
+  public void checkValues() {
+    if (kind == WeightFormat.Kind.Q8) {
+      Q8Baseline.checkParams(scales, offsets);
+      return;
+    }
+    // One call, so the kernel's order holds: every scale and offset, then each row's padding.
+    QuantMatrix.dequantize(kernelFormat(kind), packed, scales, offsets, rows, cols, groupSize,
+        new float[rows * cols]);
+  }
+
+  /** The kernel's format constant of a q35 or int4 kind. */
+  public static int kernelFormat(WeightFormat.Kind kind) {
     return kind == WeightFormat.Kind.Q35 ? QuantMatrix.FORMAT_Q35 : QuantMatrix.FORMAT_INT4;
   }
 

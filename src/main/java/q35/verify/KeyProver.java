@@ -97,11 +97,6 @@ public final class KeyProver {
 
   private KeyProver() {}
 
-  /** Runs {@code q35 prove} with the given arguments (the Maven verify phase calls this). */
-  public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new q35.cli.ProveCommand()).execute(args));
-  }
-
   /**
    * Fixes KeY's global settings once per JVM: private config dir, user settings ignored, and
    * the required taclet options as defaults for every proof loaded afterwards.

@@ -10,9 +10,10 @@ public final class Activations {
 
   /**
    * Quantizes {@code x[off .. off + len)} into int8 codes at {@code q[qOff..]} and returns the
-   * scale; a vector whose scale is 0 (all zeros, or max|x| too small) gets all-zero codes. The
-   * first case (codes in [-127, 127], only they written) and the refusal are proved; that the
-   * scale is not negative is a float fact: tested, and checked by OpenJML over the reals.
+   * scale; a vector whose scale is 0 (all zeros, or max|x| too small) gets all-zero codes. An
+   * empty vector ({@code len < 1}) is refused with {@code SHAPE}. The codes' range (only they
+   * written) and the refusals are proved; that the scale is not negative is a float fact:
+   * tested, and checked by OpenJML over the reals.
    */
   /*@ public normal_behavior
     @   requires x != null && q != null;
@@ -35,8 +36,16 @@ public final class Activations {
     @             !(Rounding.VALUE_MIN <= x[i] && x[i] <= Rounding.VALUE_LIMIT));
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
+    @ also public exceptional_behavior
+    @   requires x != null && q != null && len < 1;
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
     @*/
   public static float quantize(float[] x, int off, int len, byte[] q, int qOff) {
+    // An empty vector has no scale to speak of; spec/quantization.md section 3 refuses it.
+    if (len < 1) {
+      throw Errors.of("SHAPE: an activation vector needs at least one value, got ", len, "");
+    }
     Rounding.requireFinite(x, off, len, "activation");
     float amax = 0.0f;
     /*-KeY@ loop_invariant 0 <= amax;

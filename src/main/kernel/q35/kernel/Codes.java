@@ -4,8 +4,8 @@ package q35.kernel;
  * The 7-bit pair code and the dense code stream (spec/format.md sections 1 and 2).
  *
  * <p>Written with arithmetic on small constants instead of shifts and masks, so that KeY can
- * prove the contracts automatically. There is no faster twin: every code q35 reads goes through
- * this class ({@code q35.quant.QuantizedMatrix} unpacks each row once, through
+ * prove the contracts automatically. Every code q35 reads goes through this class
+ * ({@code q35.quant.QuantizedMatrix} unpacks each row once, through
  * {@code QuantMatrix.unpackRow}).
  */
 public final class Codes {

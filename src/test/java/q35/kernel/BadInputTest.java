@@ -69,6 +69,10 @@ class BadInputTest {
     assertCode("INF_INPUT",
         () -> Activations.quantize(new float[] {1f, Float.NEGATIVE_INFINITY}, 0, 2, q, 0));
     assertCode("TOO_LARGE", () -> Activations.quantize(new float[] {1f, 1e10f}, 0, 2, q, 0));
+    // An empty vector is a shape error (spec/quantization.md section 3), and nothing is written.
+    byte[] untouched = {5, 6};
+    assertCode("SHAPE", () -> Activations.quantize(new float[] {1f}, 1, 0, untouched, 0));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {5, 6}, untouched);
     assertCode("ACT_RANGE", () -> Activations.checkCodes(new byte[] {0, -128}, 0, 2));
     Activations.checkCodes(new byte[] {-127, 127}, 0, 2);
     Activations.checkCodes(new byte[] {-128, 5}, 1, 1);

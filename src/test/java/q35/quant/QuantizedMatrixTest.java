@@ -27,7 +27,8 @@ class QuantizedMatrixTest {
         new float[0]));
     refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 0, 2, new byte[0], new float[0],
         new float[0]));
-    refused("SHAPE", () -> new QuantizedMatrix(Q35, 2, 3, 0, new byte[14], new float[4],
+    // Group size 0: the kernel's code.
+    refused("GROUP_SIZE", () -> new QuantizedMatrix(Q35, 2, 3, 0, new byte[14], new float[4],
         new float[4]));
     refused("SHAPE", () -> new QuantizedMatrix(Q8, 65536, 65536, 2, new byte[0], new float[0],
         new float[0]));

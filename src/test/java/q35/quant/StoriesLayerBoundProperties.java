@@ -62,7 +62,9 @@ class StoriesLayerBoundProperties {
     WeightFormat f = WeightFormat.parse(format);
     QuantizedMatrix q = QuantizedMatrix.quantize(f, m, n, k);
     float[] out = new float[n];
-    new QuantizedLinear(q).apply(x, out);
+    try (q35.backend.PreparedMatrix pm = new q35.backend.ReferenceBackend().prepare(q)) {
+      pm.apply(1, x, out);
+    }
     float[] ref = new float[n];
     new q35.llama.FloatLinear(m, n, k).apply(x, ref);
     byte[] xq = new byte[k];

@@ -36,14 +36,14 @@ class IndexSuppressionsTest {
 
   @Test
   void countsByReasonWhenEveryProvedMethodClosed() throws IOException {
-    VerificationReport.IndexSuppressions s = VerificationReport.indexSuppressions(kernel(),
+    CheckerSection.IndexSuppressions s = CheckerSection.indexSuppressions(kernel(),
         Map.of("Rows.a", true, "Rows.b", true, "Rows.c", false));
-    assertEquals(new VerificationReport.IndexSuppressions(3, 2, 1, List.of()), s);
+    assertEquals(new CheckerSection.IndexSuppressions(3, 2, 1, List.of()), s);
   }
 
   @Test
   void namesAProvedClaimWhoseContractStayedOpenOrDidNotRun() throws IOException {
-    VerificationReport.IndexSuppressions s = VerificationReport.indexSuppressions(kernel(),
+    CheckerSection.IndexSuppressions s = CheckerSection.indexSuppressions(kernel(),
         Map.of("Rows.a", false));
     assertEquals(List.of("Rows.a", "Rows.b"), s.notClosed());
   }

@@ -123,9 +123,48 @@ public final class SpecModel {
   static final Val EIGHT = Val.ofInt(8);
   static final Val TWO = Val.ofInt(2);
 
-  /** Validates a matrix shape (spec/quantization.md, check order). */
+  /**
+   * The lattice of a weight format: its levels (scale divisor), the offset's lattice point, the
+   * lattice range and the largest k whose int32 accumulators stay exact (format.md, container.md
+   * section 3). An unknown format name is {@code FORMAT}.
+   */
+  public enum Lattice {
+    Q35(15, 8, -8, 7, 2113665),
+    INT4(15, 8, -8, 7, 2113665),
+    Q8(255, 128, -128, 127, 132104);
+
+    final int divisor;
+    final int offsetPoint;
+    final int min;
+    final int max;
+    final int maxK;
+
+    Lattice(int divisor, int offsetPoint, int min, int max, int maxK) {
+      this.divisor = divisor;
+      this.offsetPoint = offsetPoint;
+      this.min = min;
+      this.max = max;
+      this.maxK = maxK;
+    }
+
+    /** The lattice of a format name ({@code q35}, {@code int4}, {@code q8}); else FORMAT. */
+    public static Lattice of(String format) {
+      return switch (format) {
+        case "q35" -> Q35;
+        case "int4" -> INT4;
+        case "q8" -> Q8;
+        default -> throw new SpecError("FORMAT");
+      };
+    }
+  }
+
+  /** Validates a matrix shape (spec/quantization.md section 5, check order). */
   public static void checkShape(int n, int k, int g) {
-    if (k > 2113665) {
+    checkShape(n, k, g, Lattice.Q35.maxK);
+  }
+
+  static void checkShape(int n, int k, int g, int maxK) {
+    if (k > maxK) {
       throw new SpecError("K_TOO_LARGE");
     }
     if (n < 1 || k < 1) {
@@ -133,6 +172,12 @@ public final class SpecModel {
     }
     if (g < 1 || g > k || (g != k && g % 2 != 0)) {
       throw new SpecError("GROUP_SIZE");
+    }
+  }
+
+  static void checkLength(long actual, long expected) {
+    if (actual != expected) {
+      throw new SpecError("SHAPE");
     }
   }
 
@@ -149,14 +194,15 @@ public final class SpecModel {
     }
   }
 
-  /** Quantizes a row-major n x k float matrix (given as bit patterns) in format q35 or int4. */
+  /** Quantizes a row-major n x k float matrix (given as bit patterns) in format q35, int4 or q8. */
   public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g) {
-    checkShape(n, k, g);
-    if (wBits.length != (long) n * k) {
-      throw new SpecError("SHAPE");
-    }
+    Lattice lat = Lattice.of(format);
+    checkShape(n, k, g, lat.maxK);
+    checkLength(wBits.length, (long) n * k);
     requireFinite(wBits);
-    boolean q35 = format.equals("q35");
+    boolean q35 = lat == Lattice.Q35;
+    Val divisor = Val.ofInt(lat.divisor);
+    Val offsetPoint = Val.ofInt(lat.offsetPoint);
     int groups = (k + g - 1) / g;
     int[][] lattice = new int[n][k];
     int[] scaleBits = new int[n * groups];
@@ -177,11 +223,12 @@ public final class SpecModel {
             hi = v;
           }
         }
-        // s = (float) (((double) hi - (double) lo) / 15.0)
+        // s = (float) (((double) hi - (double) lo) / 15.0)   (255.0 for q8)
         Val range = sub(hi, lo, Format.BINARY64);
-        Val s = round(div(range, FIFTEEN, Format.BINARY64), Format.BINARY32);
-        // m = (float) ((double) lo + 8.0 * (double) s)
-        Val m = round(add(lo, mul(EIGHT, s, Format.BINARY64), Format.BINARY64), Format.BINARY32);
+        Val s = round(div(range, divisor, Format.BINARY64), Format.BINARY32);
+        // m = (float) ((double) lo + 8.0 * (double) s)        (128.0 for q8)
+        Val m = round(add(lo, mul(offsetPoint, s, Format.BINARY64), Format.BINARY64),
+            Format.BINARY32);
         scaleBits[j * groups + gi] = s.floatBits();
         offsetBits[j * groups + gi] = m.floatBits();
         for (int i = start; i < end; i++) {
@@ -194,7 +241,7 @@ public final class SpecModel {
             if (q35 && i % 2 == 1) {
               q = 2 * Exact.rintHalfEven(Exact.clamp(t.q().div(Q.of(2)), -4, 3)).intValueExact();
             } else {
-              q = Exact.rintHalfEven(Exact.clamp(t.q(), -8, 7)).intValueExact();
+              q = Exact.rintHalfEven(Exact.clamp(t.q(), lat.min, lat.max)).intValueExact();
             }
           }
           lattice[j][i] = q;
@@ -229,7 +276,11 @@ public final class SpecModel {
 
   /** Row bytes of a format. */
   public static int rowBytes(String format, int k) {
-    return format.equals("q35") ? 7 * ((k + 15) / 16) : (k + 1) / 2;
+    return switch (Lattice.of(format)) {
+      case Q35 -> 7 * ((k + 15) / 16);
+      case INT4 -> (k + 1) / 2;
+      case Q8 -> k;
+    };
   }
 
   /** Packs lattice rows: q35 pairs padded to 8 codes per 16 weights, or int4 nibbles. */
@@ -248,6 +299,11 @@ public final class SpecModel {
           codes[i] = pairCode(lattice[j][2 * i], second / 2);
         }
         row = packStream(codes);
+      } else if (format.equals("q8")) {
+        row = new byte[rb];
+        for (int i = 0; i < k; i++) {
+          row[i] = (byte) lattice[j][i];
+        }
       } else {
         row = new byte[rb];
         for (int i = 0; i < k; i++) {
@@ -354,6 +410,8 @@ public final class SpecModel {
             code |= ((packed[bit / 8] >> (bit % 8)) & 1) << b;
           }
           row[i] = i % 2 == 0 ? signExtend(code >> 3, 4) : 2 * signExtend(code & 7, 3);
+        } else if (format.equals("q8")) {
+          row[i] = packed[j * rb + i];
         } else {
           int u = packed[j * rb + i / 2] & 0xff;
           row[i] = signExtend(i % 2 == 0 ? u & 0xf : u >> 4, 4);
@@ -362,6 +420,117 @@ public final class SpecModel {
       rows.add(row);
     }
     return rows.toArray(new int[0][]);
+  }
+
+  /**
+   * Refuses a packed matrix whose padding is not zero (format.md section 3): for q35, the 3-bit
+   * half of the last pair when k is odd and every code past the row's pairs; for int4, the high
+   * nibble of the last byte when k is odd. q8 has no padding. Reads the stream bit by bit.
+   */
+  static void checkPadding(String format, byte[] packed, int n, int k) {
+    int rb = rowBytes(format, k);
+    for (int j = 0; j < n; j++) {
+      if (format.equals("q35")) {
+        for (int p = 0; p < 8 * ((k + 15) / 16); p++) {
+          int code = 0;
+          for (int b = 0; b < 7; b++) {
+            int bit = j * rb * 8 + 7 * p + b;
+            code |= ((packed[bit / 8] >> (bit % 8)) & 1) << b;
+          }
+          if ((2 * p >= k && (code >> 3) != 0) || (2 * p + 1 >= k && (code & 7) != 0)) {
+            throw new SpecError("PADDING");
+          }
+        }
+      } else if (format.equals("int4") && k % 2 == 1) {
+        if (((packed[j * rb + rb - 1] & 0xff) >> 4) != 0) {
+          throw new SpecError("PADDING");
+        }
+      }
+    }
+  }
+
+  static final Q SCALE_LIMIT = Q.of(1L << 30);
+  static final Q OFFSET_LIMIT = Q.of(1L << 33);
+
+  /** A scale must lie in [0, 2^30] (-0 included), an offset in [-2^33, 2^33]; NaN never. */
+  static void checkParams(int[] scaleBits, int[] offsetBits) {
+    for (int b : scaleBits) {
+      checkScale(b);
+    }
+    for (int b : offsetBits) {
+      if ((b & 0x7f800000) == 0x7f800000
+          || Exact.fromFloatBits(b).abs().compareTo(OFFSET_LIMIT) > 0) {
+        throw new SpecError("BAD_SCALE");
+      }
+    }
+  }
+
+  static void checkScale(int bits) {
+    if ((bits & 0x7f800000) == 0x7f800000) {
+      throw new SpecError("BAD_SCALE");
+    }
+    Q v = Exact.fromFloatBits(bits);
+    if (v.signum() < 0 || v.compareTo(SCALE_LIMIT) > 0) {
+      throw new SpecError("BAD_SCALE");
+    }
+  }
+
+  /** Checks format, shape and the lengths of the packed matrix and its parameters. */
+  static Lattice checkMatrix(String format, byte[] packed, int[] scaleBits, int[] offsetBits,
+      int n, int k, int g) {
+    Lattice lat = Lattice.of(format);
+    checkShape(n, k, g, lat.maxK);
+    long groups = (k + g - 1) / g;
+    checkLength(packed.length, (long) n * rowBytes(format, k));
+    checkLength(scaleBits.length, n * groups);
+    checkLength(offsetBits.length, n * groups);
+    return lat;
+  }
+
+  /** Result of dequantizing a packed matrix: its lattice rows and the dequantized weights. */
+  public record Dequantized(int[][] lattice, int[] dequantizedBits) {}
+
+  /** Unpacks and dequantizes a packed matrix, with every check the spec makes. */
+  public static Dequantized dequantizePacked(String format, byte[] packed, int[] scaleBits,
+      int[] offsetBits, int n, int k, int g) {
+    checkMatrix(format, packed, scaleBits, offsetBits, n, k, g);
+    checkParams(scaleBits, offsetBits);
+    checkPadding(format, packed, n, k);
+    int[][] lattice = unpackMatrix(format, packed, n, k);
+    return new Dequantized(lattice, dequantize(lattice, scaleBits, offsetBits, n, k, g));
+  }
+
+  /** The matrix-vector product of a packed matrix, with every check the spec makes. */
+  public static Product matvecPacked(String format, byte[] packed, int[] scaleBits,
+      int[] offsetBits, int n, int k, int g, int[] xq, int xScaleBits) {
+    checkMatrix(format, packed, scaleBits, offsetBits, n, k, g);
+    checkParams(scaleBits, offsetBits);
+    checkScale(xScaleBits);
+    checkLength(xq.length, k);
+    checkPadding(format, packed, n, k);
+    return matvec(unpackMatrix(format, packed, n, k), scaleBits, offsetBits, n, k, g, xq,
+        xScaleBits);
+  }
+
+  /**
+   * The product of m activation rows (row r: codes xq[r*k .. r*k + k), scale xScaleBits[r]) with
+   * a packed matrix: out[r * n + j] (matmul.md section 5).
+   */
+  public static int[] matmulPacked(String format, byte[] packed, int[] scaleBits,
+      int[] offsetBits, int n, int k, int g, int m, int[] xq, int[] xScaleBits) {
+    checkMatrix(format, packed, scaleBits, offsetBits, n, k, g);
+    if (m < 1) {
+      throw new SpecError("SHAPE");
+    }
+    checkLength(xq.length, (long) m * k);
+    checkLength(xScaleBits.length, m);
+    int[] out = new int[m * n];
+    for (int r = 0; r < m; r++) {
+      Product p = matvecPacked(format, packed, scaleBits, offsetBits, n, k, g,
+          java.util.Arrays.copyOfRange(xq, r * k, r * k + k), xScaleBits[r]);
+      System.arraycopy(p.outBits(), 0, out, r * n, n);
+    }
+    return out;
   }
 
   static int signExtend(int v, int bits) {

@@ -26,7 +26,7 @@ import q35.spec.SpecModel.SpecError;
 public final class VectorGenerator {
 
   static final String SCHEMA = "q35_vectors_schema.json";
-  static final String SPEC_VERSION = "1.0";
+  static final String SPEC_VERSION = "1.1";
   static final java.util.regex.Pattern FLAT_ARRAY =
       java.util.regex.Pattern.compile("\\[([^\\[\\]{}]*)\\]");
 
@@ -350,14 +350,18 @@ public final class VectorGenerator {
           "BadShape"));
       tests.add(invalidWeight(format, "group size above k", bits(gaussian(8, 1f)), 1, 8, 16,
           "BadShape"));
-      tests.add(invalidWeight(format, "k = 0", new int[0], 1, 0, 1, "BadShape"));
+      tests.add(invalidWeight(format, "k = 0 (no group size is valid then: SHAPE comes first)",
+          new int[0], 1, 0, 1, "BadShape", "CheckOrder"));
       tests.add(invalidWeight(format, "n = 0", new int[0], 0, 4, 4, "BadShape"));
       tests.add(invalidWeight(format, "weights shorter than n * k", bits(gaussian(7, 1f)), 1, 8,
           8, "BadShape"));
-      tests.add(invalidWeight(format, "k = 2,113,666: one over the int32 safety bound",
-          new int[0], 1, 2113666, 2113666, "KTooLarge"));
+      tests.add(invalidWeight(format, "k = 2,113,666: one over the int32 safety bound (no"
+          + " weights given: K_TOO_LARGE comes before the length check)",
+          new int[0], 1, 2113666, 2113666, "KTooLarge", "CheckOrder"));
       groups.add(group("WeightQuantTest", tests));
     }
+    groups.add(group("WeightQuantTest", weightQuantAdded()));
+    groups.add(group("DequantizeTest", dequantizeTests()));
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("Exact", "weights on the lattice: dequantization is exact");
     notes.put("Tie", "(w - m) / s, or its half on 3-bit positions, is exactly k + 0.5: ties to even");
@@ -376,8 +380,197 @@ public final class VectorGenerator {
     notes.put("NaN", "NaN weights are refused");
     notes.put("Infinity", "infinite weights are refused");
     notes.put("BadShape", "n, k or g violate the shape rules");
-    notes.put("KTooLarge", "k above 2,113,665 could overflow the int32 accumulator");
+    notes.put("KTooLarge", "k above 2,113,665 (q8: 132,104) could overflow the int32 accumulator");
+    notes.put("CheckOrder", "two defects that cannot be separated (k = 0 leaves no valid group"
+        + " size; a k above the bound would need millions of weights): the expected error is the"
+        + " first in the check order of quantization.md section 5");
+    notes.put("Binary64Grid", "t = (w - m) / s must be computed in binary64: in binary32, w - m"
+        + " rounds to a tie k + 0.5 that binary64 does not reach, and the lattice value differs");
+    notes.put("UnknownFormat", "a format name other than q35, int4 and q8 is refused");
+    notes.put("Q8", "the 8-bit baseline of container.md section 3: 256 levels, s = (hi - lo) / 255,"
+        + " m = lo + 128 s, lattice values in [-128, 127], one byte each");
+    notes.put("AllCodes", "every one of the 128 pair codes (q35) or 16 nibbles (int4) once");
+    notes.put("RowAlignment", "several rows whose length is not a multiple of 16: every row"
+        + " starts on its own byte (q35: its own 7-byte block)");
+    notes.put("BlockPadding", "q35 codes past the last pair of a row, up to the 8-code block,"
+        + " are padding and must be zero");
+    notes.put("BadScale", "scales must lie in [0, 2^30], offsets in [-2^33, 2^33], never NaN");
     return file("q35-weight-quantization", notes, groups, countTests(groups));
+  }
+
+  /** Weight vectors added in spec version 1.1, after the first two groups (tcIds stay stable). */
+  JsonArray weightQuantAdded() {
+    JsonArray tests = new JsonArray();
+    for (String format : new String[] {"q35", "int4"}) {
+      // lo 0, hi 15: s = 1, m = 8. w = 0.5 + 2^-23 gives t = -7.5 + 2^-23 in binary64 (lattice
+      // -7); in binary32, w - m rounds to -7.5, a tie, and rounds to even (-8).
+      tests.add(weightTest(format, "t just above the tie -7.5: binary64 gives -7, a binary32 t"
+          + " gives -8", new int[] {0, f(15f), 0x3f000002, f(3f), 0, f(15f), 0x3f000002, f(9f)}, 1,
+          8, 8, "Binary64Grid", "Tie"));
+      // lo -15, hi 0: s = 1, m = -7. w = -0.5 + 2^-25 gives t = 6.5 + 2^-25 (lattice 7); in
+      // binary32, w - m rounds to the tie 6.5 (lattice 6).
+      tests.add(weightTest(format, "t just above the tie 6.5: binary64 gives 7, a binary32 t"
+          + " gives 6", new int[] {f(-15f), 0, 0xbeffffff, f(-3f)}, 1, 4, 4, "Binary64Grid",
+          "Tie"));
+      tests.add(invalidWeight(format.equals("q35") ? "q3" : "int3", "unknown format name",
+          bits(gaussian(4, 1f)), 1, 4, 4, "UnknownFormat"));
+    }
+    float[] ramp = new float[256];
+    for (int i = 0; i < 256; i++) {
+      ramp[i] = i;
+    }
+    tests.add(weightTest("q8", "ramp 0..255: every lattice value once, exact", bits(ramp), 1,
+        256, 256, "Q8", "Exact"));
+    tests.add(weightTest("q8", "ties: lo 0, hi 255, s 1, m 128; t = k + 0.5",
+        bits(new float[] {0f, 255f, 128.5f, 129.5f, 0.5f, 1.5f, 254.5f, 253.5f}), 1, 8, 8, "Q8",
+        "Tie"));
+    tests.add(weightTest("q8", "constant group and signed zeros",
+        new int[] {f(2.5f), f(2.5f), 0x80000000, 0, 0x80000000, 0}, 1, 6, 2, "Q8",
+        "ConstantGroup", "SignedZero", "Grouped"));
+    tests.add(weightTest("q8", "subnormal weights", new int[] {1, 2, 0x007fffff, 0x80000005},
+        1, 4, 4, "Q8", "Subnormal"));
+    tests.add(weightTest("q8", "extreme range: -2^32 to +2^32",
+        new int[] {0xcf800000, 0x4f800000, 0, 0x3f800000}, 1, 4, 4, "Q8", "ExtremeRange"));
+    tests.add(weightTest("q8", "grouped, k 40, g 16: last group holds 8",
+        bits(gaussian(3 * 40, 0.1f)), 3, 40, 16, "Q8", "Grouped", "PartialGroup"));
+    tests.add(weightTest("q8", "per row, k 33, 2 rows", bits(gaussian(2 * 33, 0.5f)), 2, 33, 33,
+        "Q8", "PerRow"));
+    tests.add(invalidWeight("q8", "NaN weight", bits(new float[] {1f, Float.NaN}), 1, 2, 2,
+        "Q8", "NaN"));
+    tests.add(invalidWeight("q8", "|w| just above 2^32", new int[] {0x4f800001, 0}, 1, 2, 2,
+        "Q8", "TooLarge"));
+    tests.add(invalidWeight("q8", "k = 132,105: one over q8's int32 bound (no weights given)",
+        new int[0], 1, 132105, 132105, "Q8", "KTooLarge", "CheckOrder"));
+    tests.add(invalidWeight("q8", "odd group size below k", bits(gaussian(8, 1f)), 1, 8, 3,
+        "Q8", "BadShape"));
+    return tests;
+  }
+
+  /** Packed matrices to unpack and dequantize, in every format, and their errors. */
+  JsonArray dequantizeTests() {
+    JsonArray tests = new JsonArray();
+    // q35: all 128 codes once, in pairs 0..127 of a 256-wide row.
+    int[][] all = new int[1][256];
+    for (int c = 0; c < 128; c++) {
+      all[0][2 * c] = SpecModel.signExtend(c >> 3, 4);
+      all[0][2 * c + 1] = 2 * SpecModel.signExtend(c & 7, 3);
+    }
+    tests.add(dequantizeTest("q35", "every pair code once", all, 256, 128, "AllCodes"));
+    int[][] nibbles = new int[2][16];
+    for (int i = 0; i < 16; i++) {
+      nibbles[0][i] = i - 8;
+      nibbles[1][i] = 7 - i;
+    }
+    tests.add(dequantizeTest("int4", "every nibble once, both orders", nibbles, 16, 8,
+        "AllCodes"));
+    for (String format : new String[] {"q35", "int4", "q8"}) {
+      tests.add(dequantizeTest(format, "3 rows of 17: each row starts on its own byte",
+          randomLattice(format, 3, 17), 17, 17, "RowAlignment", "Padding"));
+      tests.add(dequantizeTest(format, "2 rows of 40, groups of 16", randomLattice(format, 2, 40),
+          40, 16, "Grouped", "PartialGroup"));
+    }
+    int[][] lat = randomLattice("q35", 2, 17);
+    byte[] packed = SpecModel.packMatrix("q35", lat, 17);
+    int rb = SpecModel.rowBytes("q35", 17);
+    byte[] block = packed.clone();
+    // Row 1, code 12 (positions 24 and 25, past k = 17): stream bits 84..90, byte 10 bit 4.
+    block[rb + 10] |= (byte) 0x10;
+    tests.add(invalidDequantize("q35", "row 1: a code past the row's pairs is not zero", block,
+        2, 17, 17, "BlockPadding"));
+    byte[] pair = packed.clone();
+    // Row 0, pair 8 (position 16 is the last input; position 17 is padding): its 3-bit half is
+    // stream bits 56..58, byte 7 bits 0..2.
+    pair[7] |= (byte) 0x01;
+    tests.add(invalidDequantize("q35", "row 0: the 3-bit half of the last pair (k odd) is not"
+        + " zero", pair, 2, 17, 17, "Padding"));
+    int[][] lat4 = randomLattice("int4", 2, 17);
+    byte[] nib = SpecModel.packMatrix("int4", lat4, 17);
+    nib[2 * 9 - 1] |= (byte) 0x30; // row 1's last byte: its high nibble is padding
+    tests.add(invalidDequantize("int4", "row 1: the last high nibble (k odd) is not zero", nib,
+        2, 17, 17, "Padding"));
+    byte[] good = SpecModel.packMatrix("q35", lat, 17);
+    tests.add(invalidDequantize("q35", "packed one byte short", java.util.Arrays.copyOf(good,
+        good.length - 1), 2, 17, 17, "BadShape"));
+    tests.add(invalidDequantize("int5", "unknown format name", good, 2, 17, 17,
+        "UnknownFormat"));
+    JsonObject negScale = dequantizeInputs("q35", "a negative scale", good, 2, 17, 17,
+        new int[] {f(0.5f), f(-0.5f)}, new int[] {0, 0}, "BadScale");
+    invalid(negScale, expectError(() -> SpecModel.dequantizePacked("q35", good,
+        new int[] {f(0.5f), f(-0.5f)}, new int[] {0, 0}, 2, 17, 17)));
+    tests.add(negScale);
+    JsonObject nanOffset = dequantizeInputs("int4", "a NaN offset", nibblesPacked(lat4), 2, 17,
+        17, new int[] {f(0.5f), f(0.5f)}, new int[] {0x7fc00000, 0}, "BadScale");
+    invalid(nanOffset, expectError(() -> SpecModel.dequantizePacked("int4",
+        nibblesPacked(lat4), new int[] {f(0.5f), f(0.5f)}, new int[] {0x7fc00000, 0}, 2, 17,
+        17)));
+    tests.add(nanOffset);
+    return tests;
+  }
+
+  static byte[] nibblesPacked(int[][] lattice) {
+    return SpecModel.packMatrix("int4", lattice, lattice[0].length);
+  }
+
+  /** Random lattice rows of a format (q35: even values at odd positions). */
+  int[][] randomLattice(String format, int n, int k) {
+    int[][] lat = new int[n][k];
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < k; i++) {
+        lat[j][i] = switch (format) {
+          case "q8" -> random.nextInt(256) - 128;
+          case "q35" -> i % 2 == 1 ? 2 * (random.nextInt(8) - 4) : random.nextInt(16) - 8;
+          default -> random.nextInt(16) - 8;
+        };
+      }
+    }
+    return lat;
+  }
+
+  /** Random scales (in [0, 0.1)) and offsets (in [-0.5, 0.5)) of n rows of G groups. */
+  int[][] randomParams(int n, int groups) {
+    int[] s = new int[n * groups];
+    int[] m = new int[n * groups];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = f(random.nextFloat() * 0.1f);
+      m[i] = f(random.nextFloat() - 0.5f);
+    }
+    return new int[][] {s, m};
+  }
+
+  JsonObject dequantizeInputs(String format, String comment, byte[] packed, int n, int k, int g,
+      int[] scales, int[] offsets, String... flags) {
+    JsonObject t = test(comment, flags);
+    putMatrix(t, format, n, k, g, packed, scales, offsets);
+    return t;
+  }
+
+  JsonObject dequantizeTest(String format, String comment, int[][] lattice, int k, int g,
+      String... flags) {
+    int n = lattice.length;
+    int[][] p = randomParams(n, (k + g - 1) / g);
+    byte[] packed = SpecModel.packMatrix(format, lattice, k);
+    JsonObject t = dequantizeInputs(format, comment, packed, n, k, g, p[0], p[1], flags);
+    SpecModel.Dequantized d = SpecModel.dequantizePacked(format, packed, p[0], p[1], n, k, g);
+    JsonArray flat = new JsonArray();
+    for (int[] row : d.lattice()) {
+      for (int v : row) {
+        flat.add(v);
+      }
+    }
+    t.add("lattice", flat);
+    t.add("dequantized", floats(d.dequantizedBits()));
+    valid(t);
+    return t;
+  }
+
+  JsonObject invalidDequantize(String format, String comment, byte[] packed, int n, int k,
+      int g, String... flags) {
+    int groups = (k + g - 1) / g;
+    int[][] p = randomParams(n, groups);
+    JsonObject t = dequantizeInputs(format, comment, packed, n, k, g, p[0], p[1], flags);
+    invalid(t, expectError(() -> SpecModel.dequantizePacked(format, packed, p[0], p[1], n, k,
+        g)));
+    return t;
   }
 
   static int countTests(JsonArray groups) {
@@ -417,8 +610,8 @@ public final class VectorGenerator {
   }
 
   JsonObject invalidWeight(String format, String comment, int[] w, int n, int k, int g,
-      String flag) {
-    JsonObject t = test(comment, flag);
+      String... flags) {
+    JsonObject t = test(comment, flags);
     t.addProperty("format", format);
     t.addProperty("n", n);
     t.addProperty("k", k);
@@ -453,6 +646,12 @@ public final class VectorGenerator {
     tests.add(invalidAct("+Inf activation", bits(new float[] {Float.POSITIVE_INFINITY}),
         "Infinity"));
     tests.add(invalidAct("empty vector", new int[0], "BadShape"));
+    // max|x| = 1, scale = f32(1/127). Each other x is the float nearest (k + 0.5) * scale: the
+    // exact x / scale misses the tie by about 2e-6, and binary32 rounds the quotient onto it.
+    tests.add(actTest("x / scale rounded to binary32 lands on a tie k + 0.5 (4.5, 5.5, 6.5, 7.5,"
+        + " -124.5, -119.5) that the exact quotient misses", new int[] {f(1f), 0x3d112245,
+            0x3d3162c5, 0x3d51a347, 0x3d71e3c7, 0xbf7af5ec, 0xbf70e1c3}, "Binary32Quotient",
+        "Tie"));
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("Typical", "ordinary values");
     notes.put("Tie", "x / scale is exactly k + 0.5: ties to even");
@@ -467,6 +666,8 @@ public final class VectorGenerator {
     notes.put("Infinity", "infinity is refused");
     notes.put("TooLarge", "|x| above 2^32 is refused");
     notes.put("BadShape", "an empty vector is refused");
+    notes.put("Binary32Quotient", "x / scale must be rounded to binary32 before rint: without"
+        + " that rounding, some codes differ by one");
     JsonArray groups = new JsonArray();
     groups.add(group("ActivationQuantTest", tests));
     return file("q35-activation-quantization", notes, groups, tests.size());
@@ -511,9 +712,8 @@ public final class VectorGenerator {
           lattice[0][i] = format.equals("q35") && i % 2 == 1 ? (spec[2] == 7 ? 6 : -8) : spec[2];
         }
         tests.add(matvecTest(format, "k " + k + ", activations " + spec[1] + ", lattice "
-            + spec[2] + ": large accumulator, rounded when converted to float", lattice,
-            new int[] {f(0.001f)}, new int[] {f(-0.25f)}, 1, k, k, xq, f(0.01f),
-            "LargeAccumulator"));
+            + spec[2] + ": " + accumulatorNote(lattice, xq), lattice, new int[] {f(0.001f)},
+            new int[] {f(-0.25f)}, 1, k, k, xq, f(0.01f), "LargeAccumulator"));
       }
       {
         int k = 16;
@@ -565,18 +765,174 @@ public final class VectorGenerator {
       }
       groups.add(group("MatvecTest", tests));
     }
+    groups.add(group("MatvecTest", matvecAdded()));
+    groups.add(group("MatmulTest", matmulTests()));
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("PerRow", "one group per row");
     notes.put("Grouped", "several groups per row");
     notes.put("PartialGroup", "the last group is shorter than g");
     notes.put("Padding", "k not a multiple of 16");
-    notes.put("LargeAccumulator", "every product at +-1016 or near: |acc| above 2^24");
+    notes.put("LargeAccumulator", "every product at +-1016 or near: accumulators near the"
+        + " int32 bound's edge; the comment says whether f32(acc) rounds");
+    notes.put("RoundedAccumulator", "an odd |acc| above 2^24: f32(acc) rounds, and converting"
+        + " acc to float without that rounding changes the output");
+    notes.put("ZeroTotal", "every group term is -0: the total starts at +0, so it is +0, and so"
+        + " is the output (a total that starts at -0 would give -0)");
+    notes.put("BlockPadding", "q35 codes past the last pair of a row, up to the 8-code block,"
+        + " are padding and must be zero");
+    notes.put("UnknownFormat", "a format name other than q35 and int4 is refused");
+    notes.put("Rows", "several activation rows, each with its own scale");
     notes.put("SignedZero", "zero results keep IEEE signs");
     notes.put("ActRange", "activation codes lie in [-127, 127]");
     notes.put("BadScale", "scales must lie in [0, 2^30]; offsets in [-2^33, 2^33]");
     notes.put("BadShape", "array lengths must match the shape");
     notes.put("Padding", "k not a multiple of 16; or nonzero padding, which must be refused");
     return file("q35-matvec", notes, groups, countTests(groups));
+  }
+
+  /** Whether binary32 represents every accumulator of a one-row product exactly. */
+  static String accumulatorNote(int[][] lattice, int[] xq) {
+    long acc = 0;
+    for (int i = 0; i < xq.length; i++) {
+      acc += (long) xq[i] * lattice[0][i];
+    }
+    Exact.Q exact = Exact.Q.of(acc);
+    Exact.Q rounded = Exact.f32(exact);
+    return rounded.equals(exact) ? "acc = " + acc + ", exact in binary32"
+        : "acc = " + acc + ", which binary32 rounds to " + rounded.num();
+  }
+
+  /** Matvec vectors added in spec version 1.1, after the first two groups. */
+  JsonArray matvecAdded() {
+    JsonArray tests = new JsonArray();
+    for (String format : new String[] {"q35", "int4"}) {
+      // Two rows of 16,528 inputs, every product 1016 except one, three (or five) of 889:
+      // odd accumulators just above 2^24, which f32 rounds.
+      int k = 16528;
+      int[] xq = new int[k];
+      java.util.Arrays.fill(xq, -127);
+      int[][] lattice = new int[2][k];
+      for (int j = 0; j < 2; j++) {
+        java.util.Arrays.fill(lattice[j], -8);
+        for (int c = 0; c < 1 + 2 * j; c++) {
+          lattice[j][2 * c] = -7;
+        }
+      }
+      tests.add(matvecTest(format, "two rows with odd accumulators above 2^24 ("
+          + accumulatorNote(new int[][] {lattice[0]}, xq) + "; " + accumulatorNote(
+              new int[][] {lattice[1]}, xq) + ")", lattice, new int[] {f(0.75f), f(0.3f)},
+          new int[] {f(-0.25f), f(0.5f)}, 2, k, k, xq, f(0.37f), "RoundedAccumulator",
+          "LargeAccumulator"));
+      // Scales +0 and -0, offsets +0, negative activation sum: every term is -0.
+      int[][] nonzero = new int[2][16];
+      for (int i = 0; i < 16; i++) {
+        nonzero[0][i] = i % 2 == 0 ? 7 : 6;
+        nonzero[1][i] = i % 2 == 0 ? -3 : -2;
+      }
+      int[] minusOnes = new int[16];
+      java.util.Arrays.fill(minusOnes, -1);
+      tests.add(matvecTest(format, "scales +0 and -0, offsets +0, activation sums negative:"
+          + " every group term is -0, the outputs are +0", nonzero,
+          new int[] {0, 0, 0x80000000, 0x80000000}, new int[] {0, 0, 0, 0}, 2, 16, 8, minusOnes,
+          f(1f), "ZeroTotal", "SignedZero", "Grouped"));
+      QuantizedMatrix q = SpecModel.quantize(format, bits(gaussian(2 * 17, 1f)), 2, 17, 17);
+      int[] xq17 = new int[17];
+      for (int i = 0; i < 17; i++) {
+        xq17[i] = random.nextInt(255) - 127;
+      }
+      tests.add(invalidMatvec(format.equals("q35") ? "q3" : "int3", "unknown format name", q, 2,
+          17, 17, xq17, f(1f), "FORMAT", "UnknownFormat"));
+      if (format.equals("q35")) {
+        byte[] packed = q.packed().clone();
+        // Row 1 (bytes 14..27), code 12 (past the 9 pairs of k = 17): byte 10 of the row, bit 4.
+        packed[14 + 10] |= (byte) 0x10;
+        tests.add(invalidMatvec(format, "row 1: a code past the row's pairs is not zero",
+            new QuantizedMatrix(q.lattice(), q.scaleBits(), q.offsetBits(), packed,
+                q.dequantizedBits()), 2, 17, 17, xq17, f(1f), "PADDING", "BlockPadding"));
+      }
+    }
+    return tests;
+  }
+
+  /** Products of several activation rows with one matrix (matmul.md section 5). */
+  JsonArray matmulTests() {
+    JsonArray tests = new JsonArray();
+    for (String format : new String[] {"q35", "int4"}) {
+      tests.add(matmulTest(format, "3 rows x 4 x 40, g 16; the second row has scale 0", 4, 40,
+          16, 3, true, "Rows", "Grouped", "PartialGroup"));
+      tests.add(matmulTest(format, "one row, 2 x 17", 2, 17, 17, 1, false, "Padding"));
+      tests.add(matmulTest(format, "5 rows x 3 x 64, per row", 3, 64, 64, 5, false, "Rows",
+          "PerRow"));
+    }
+    QuantizedMatrix q = SpecModel.quantize("q35", bits(gaussian(2 * 16, 1f)), 2, 16, 16);
+    int[] two = randomCodes(2 * 16);
+    tests.add(invalidMatmul("q35", "m = 0 activation rows", q, 2, 16, 16, 0, new int[0],
+        new int[0], "BadShape"));
+    tests.add(invalidMatmul("q35", "one activation scale for two rows", q, 2, 16, 16, 2, two,
+        new int[] {f(1f)}, "BadShape"));
+    int[] bad = two.clone();
+    bad[16 + 5] = -128;
+    tests.add(invalidMatmul("int4", "row 1 holds the code -128", SpecModel.quantize("int4",
+        bits(gaussian(2 * 16, 1f)), 2, 16, 16), 2, 16, 16, 2, bad, new int[] {f(1f), f(1f)},
+        "ActRange"));
+    tests.add(invalidMatmul("q35", "row 1's scale is NaN", q, 2, 16, 16, 2, two,
+        new int[] {f(1f), 0x7fc00000}, "BadScale"));
+    return tests;
+  }
+
+  int[] randomCodes(int count) {
+    int[] c = new int[count];
+    for (int i = 0; i < count; i++) {
+      c[i] = random.nextInt(255) - 127;
+    }
+    return c;
+  }
+
+  /** The inputs every packed-matrix vector has: format, shape, packed rows and parameters. */
+  static void putMatrix(JsonObject t, String format, int n, int k, int g, byte[] packed,
+      int[] scales, int[] offsets) {
+    t.addProperty("format", format);
+    t.addProperty("n", n);
+    t.addProperty("k", k);
+    t.addProperty("g", g);
+    t.addProperty("packed", hexBytes(packed));
+    t.add("scales", floats(scales));
+    t.add("offsets", floats(offsets));
+  }
+
+  JsonObject matmulInputs(String format, String comment, QuantizedMatrix q, int n, int k, int g,
+      int m, int[] xq, int[] xScales, String... flags) {
+    JsonObject t = test(comment, flags);
+    putMatrix(t, format, n, k, g, q.packed(), q.scaleBits(), q.offsetBits());
+    t.addProperty("m", m);
+    t.add("xq", ints(xq));
+    t.add("xScales", floats(xScales));
+    return t;
+  }
+
+  JsonObject matmulTest(String format, String comment, int n, int k, int g, int m,
+      boolean zeroScaleRow, String... flags) {
+    QuantizedMatrix q = SpecModel.quantize(format, bits(gaussian(n * k, 0.2f)), n, k, g);
+    int[] xq = new int[m * k];
+    int[] xScales = new int[m];
+    for (int r = 0; r < m; r++) {
+      QuantizedActivations a = SpecModel.quantizeActivations(bits(gaussian(k, 1f + r)));
+      System.arraycopy(a.codes(), 0, xq, r * k, k);
+      xScales[r] = zeroScaleRow && r == 1 ? 0 : a.scaleBits();
+    }
+    JsonObject t = matmulInputs(format, comment, q, n, k, g, m, xq, xScales, flags);
+    t.add("out", floats(SpecModel.matmulPacked(format, q.packed(), q.scaleBits(),
+        q.offsetBits(), n, k, g, m, xq, xScales)));
+    valid(t);
+    return t;
+  }
+
+  JsonObject invalidMatmul(String format, String comment, QuantizedMatrix q, int n, int k,
+      int g, int m, int[] xq, int[] xScales, String flag) {
+    JsonObject t = matmulInputs(format, comment, q, n, k, g, m, xq, xScales, flag);
+    invalid(t, expectError(() -> SpecModel.matmulPacked(format, q.packed(), q.scaleBits(),
+        q.offsetBits(), n, k, g, m, xq, xScales)));
+    return t;
   }
 
   JsonObject endToEnd(String format, String comment, int n, int k, int g, String... flags) {
@@ -589,13 +945,7 @@ public final class VectorGenerator {
   JsonObject matvecTest(String format, String comment, int[][] lattice, int[] scales,
       int[] offsets, int n, int k, int g, int[] xq, int xScale, String... flags) {
     JsonObject t = test(comment, flags);
-    t.addProperty("format", format);
-    t.addProperty("n", n);
-    t.addProperty("k", k);
-    t.addProperty("g", g);
-    t.addProperty("packed", hexBytes(SpecModel.packMatrix(format, lattice, k)));
-    t.add("scales", floats(scales));
-    t.add("offsets", floats(offsets));
+    putMatrix(t, format, n, k, g, SpecModel.packMatrix(format, lattice, k), scales, offsets);
     t.add("xq", ints(xq));
     t.addProperty("xScale", hexFloat(xScale));
     Product p = SpecModel.matvec(lattice, scales, offsets, n, k, g, xq, xScale);
@@ -609,16 +959,16 @@ public final class VectorGenerator {
   JsonObject invalidMatvec(String format, String comment, QuantizedMatrix q, int n, int k, int g,
       int[] xq, int xScale, String error, String flag) {
     JsonObject t = test(comment, flag);
-    t.addProperty("format", format);
-    t.addProperty("n", n);
-    t.addProperty("k", k);
-    t.addProperty("g", g);
-    t.addProperty("packed", hexBytes(q.packed()));
-    t.add("scales", floats(q.scaleBits()));
-    t.add("offsets", floats(q.offsetBits()));
+    putMatrix(t, format, n, k, g, q.packed(), q.scaleBits(), q.offsetBits());
     t.add("xq", ints(xq));
     t.addProperty("xScale", hexFloat(xScale));
-    invalid(t, error);
+    String fromModel = expectError(() -> SpecModel.matvecPacked(format, q.packed(),
+        q.scaleBits(), q.offsetBits(), n, k, g, xq, xScale));
+    if (!fromModel.equals(error)) {
+      throw new IllegalStateException(comment + ": the model says " + fromModel + ", not "
+          + error);
+    }
+    invalid(t, fromModel);
     return t;
   }
 }

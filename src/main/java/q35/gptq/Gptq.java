@@ -1,0 +1,276 @@
+package q35.gptq;
+
+import java.util.HashMap;
+import java.util.Map;
+import q35.kernel.QuantMatrix;
+import q35.kernel.WeightQuant;
+import q35.llama.FloatLinear;
+import q35.llama.Generator;
+import q35.llama.Linear;
+import q35.llama.LinearFactory;
+import q35.llama.Sampler;
+import q35.llama.Tokenizer;
+import q35.llama.Transformer;
+import q35.model.LlamaWeights;
+import q35.quant.Q8Baseline;
+import q35.quant.QuantizedMatrix;
+import q35.quant.Quantizer;
+import q35.quant.WeightFormat;
+
+/**
+ * GPTQ (Frantar et al., 2022): quantizes a matrix one input column at a time and spreads each
+ * column's rounding error over the columns not yet quantized, weighted by the inverse of the
+ * input second-moment matrix H = E[x x^T] measured on calibration text. It chooses the codes,
+ * scales and offsets offline; the stored format and the kernel's matmul are unchanged, so every
+ * GPTQ-quantized matrix is an ordinary q35 / INT4 / q8 matrix (spec/format.md).
+ *
+ * <p>Groups take their scale and offset from the error-compensated weights when the column loop
+ * reaches the group's first column, with the kernel's own rules ({@code WeightQuant.scale},
+ * {@code offset}, {@code latticeValue}).
+ */
+public final class Gptq {
+
+  /** Relative damping added to H's diagonal, as in the GPTQ reference implementation. */
+  static final double DAMP = 0.01;
+
+  private Gptq() {}
+
+  /**
+   * Second moments of every linear layer's input, from sequences the float model samples itself
+   * (temperature 1, seeds {@code firstSeed ..}): no evaluation text is used.
+   */
+  public static Map<String, double[]> calibrate(LlamaWeights w, Tokenizer tok, int sequences,
+      int steps, long firstSeed) {
+    Map<String, double[]> h = new HashMap<>();
+    Map<String, long[]> counts = new HashMap<>();
+    LinearFactory recording = (name, layer, wt, n, k) -> {
+      Linear inner = FloatLinear.FACTORY.create(name, layer, wt, n, k);
+      String key = LinearFactory.tensorName(name, layer);
+      double[] acc = h.computeIfAbsent(key, x -> new double[k * k]);
+      long[] count = counts.computeIfAbsent(key, x -> new long[1]);
+      return new Linear() {
+        @Override
+        public int inputs() {
+          return k;
+        }
+
+        @Override
+        public int outputs() {
+          return n;
+        }
+
+        @Override
+        public void apply(float[] x, float[] out) {
+          for (int a = 0; a < k; a++) {
+            double xa = x[a];
+            int row = a * k;
+            for (int b = 0; b < k; b++) {
+              acc[row + b] += xa * x[b];
+            }
+          }
+          count[0]++;
+          inner.apply(x, out);
+        }
+      };
+    };
+    Transformer t = new Transformer(w, recording, Math.min(steps, w.config().seqLen()));
+    for (int s = 0; s < sequences; s++) {
+      Sampler sampler = new Sampler(w.config().vocabSize(), 1.0f, 1.0f, firstSeed + s);
+      Generator.generate(t, tok, sampler, "", steps, null);
+    }
+    for (Map.Entry<String, double[]> e : h.entrySet()) {
+      long c = Math.max(1, counts.getOrDefault(e.getKey(), new long[] {1})[0]);
+      double[] m = e.getValue();
+      for (int i = 0; i < m.length; i++) {
+        m[i] /= c;
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The codes of one matrix: GPTQ with its calibration matrix, or round-to-nearest when the
+   * calibration saw no input for that tensor.
+   */
+  public static Quantizer quantizer(WeightFormat format,
+      Map<String, double[]> hessians) {
+    return (tensor, w, n, k) -> {
+      double[] h = hessians.get(tensor);
+      return h == null ? QuantizedMatrix.quantize(format, w, n, k) : quantize(format, w, n, k, h);
+    };
+  }
+
+  /** GPTQ-quantizes a row-major n x k matrix given H (k x k, row-major). */
+  public static QuantizedMatrix quantize(WeightFormat format, float[] w, int n, int k,
+      double[] hessian) {
+    if (format.kind() == WeightFormat.Kind.F32) {
+      throw new IllegalArgumentException("f32 is not a quantized format");
+    }
+    // Validate shape and values exactly as plain quantization does (NaN, 2^32, group size).
+    QuantizedMatrix plain = QuantizedMatrix.quantize(format, w, n, k);
+    int g = plain.groupSize();
+    double[] u = inverseCholeskyUpper(hessian, k);
+    int groups = plain.groups();
+    float[] scales = new float[n * groups];
+    float[] offsets = new float[n * groups];
+    int[][] lattice = new int[n][k];
+    boolean q35 = format.kind() == WeightFormat.Kind.Q35;
+    double[] row = new double[k];
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < k; i++) {
+        row[i] = w[j * k + i];
+      }
+      float s = 0f;
+      float m = 0f;
+      for (int i = 0; i < k; i++) {
+        if (i % g == 0) {
+          float[] sm = groupParams(format.kind(), row, i, Math.min(k, i + g), hessian, k);
+          s = sm[0];
+          m = sm[1];
+          scales[j * groups + i / g] = s;
+          offsets[j * groups + i / g] = m;
+        }
+        int q = format.kind() == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[i], s, m)
+            : WeightQuant.latticeValue((float) row[i], s, m, q35 && i % 2 == 1);
+        lattice[j][i] = q;
+        double err = (row[i] - WeightQuant.dequantizeValue(q, s, m)) / u[i * k + i];
+        for (int t = i + 1; t < k; t++) {
+          row[t] -= err * u[i * k + t];
+        }
+      }
+    }
+    byte[] packed = new byte[plain.packed().length];
+    int rowBytes = packed.length / n;
+    for (int j = 0; j < n; j++) {
+      if (format.kind() == WeightFormat.Kind.Q8) {
+        for (int i = 0; i < k; i++) {
+          packed[j * k + i] = (byte) lattice[j][i];
+        }
+      } else {
+        QuantMatrix.packRow(QuantizedMatrix.kernelFormat(format.kind()), lattice[j], k, packed,
+            j * rowBytes);
+      }
+    }
+    return new QuantizedMatrix(format.kind(), n, k, g, packed, scales, offsets);
+  }
+
+  /** Shrink factors of the group range tried by the clipping search. */
+  static final double[] SHRINK = {1.0, 0.975, 0.95, 0.925, 0.9, 0.875, 0.85, 0.825, 0.8, 0.775,
+      0.75};
+
+  /**
+   * Scale and offset of the group {@code row[start..end)}: the kernel's min/max rule applied to
+   * the range shrunk about its midpoint by the factor (of {@link #SHRINK}) that minimises the
+   * group's rounding error weighted by H's diagonal (outliers are clipped when that pays).
+   */
+  static float[] groupParams(WeightFormat.Kind kind, double[] row, int start, int end,
+      double[] h, int k) {
+    double lo = row[start];
+    double hi = lo;
+    for (int t = start; t < end; t++) {
+      lo = Math.min(lo, row[t]);
+      hi = Math.max(hi, row[t]);
+    }
+    double mid = (lo + hi) / 2;
+    float[] best = null;
+    double bestErr = Double.POSITIVE_INFINITY;
+    for (double r : SHRINK) {
+      float l = (float) (mid - (mid - lo) * r);
+      float u = (float) (mid + (hi - mid) * r);
+      float s = kind == WeightFormat.Kind.Q8 ? Q8Baseline.scale(l, u) : WeightQuant.scale(l, u);
+      float m = kind == WeightFormat.Kind.Q8 ? Q8Baseline.offset(l, s) : WeightQuant.offset(l, s);
+      double err = 0;
+      for (int t = start; t < end; t++) {
+        int q = kind == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[t], s, m)
+            : WeightQuant.latticeValue((float) row[t], s, m,
+                kind == WeightFormat.Kind.Q35 && t % 2 == 1);
+        double d = row[t] - WeightQuant.dequantizeValue(q, s, m);
+        err += h[t * k + t] * d * d;
+      }
+      if (err < bestErr) {
+        bestErr = err;
+        best = new float[] {s, m};
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException("no shrink factor was tried");
+    }
+    return best;
+  }
+
+  /**
+   * The upper Cholesky factor U of (H + damping)^-1, so that (H + damping)^-1 = U^T U; dead
+   * inputs (zero diagonal) get a unit diagonal.
+   */
+  static double[] inverseCholeskyUpper(double[] hIn, int k) {
+    double[] h = hIn.clone();
+    double mean = 0;
+    for (int i = 0; i < k; i++) {
+      mean += h[i * k + i];
+    }
+    mean /= k;
+    for (int i = 0; i < k; i++) {
+      if (h[i * k + i] == 0) {
+        h[i * k + i] = 1;
+      }
+      h[i * k + i] += DAMP * (mean > 0 ? mean : 1);
+    }
+    double[] l = cholesky(h, k);          // H = L L^T
+    double[] linv = invertLower(l, k);    // L^-1
+    // H^-1 = L^-T L^-1; its upper Cholesky factor U satisfies H^-1 = U^T U.
+    double[] hinv = new double[k * k];
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        double s = 0;
+        for (int c = Math.max(a, b); c < k; c++) {
+          s += linv[c * k + a] * linv[c * k + b];
+        }
+        hinv[a * k + b] = s;
+      }
+    }
+    double[] lower = cholesky(hinv, k);   // H^-1 = M M^T, so U = M^T
+    double[] u = new double[k * k];
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        u[a * k + b] = lower[b * k + a];
+      }
+    }
+    return u;
+  }
+
+  static double[] cholesky(double[] a, int k) {
+    double[] l = new double[k * k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = a[i * k + j];
+        for (int t = 0; t < j; t++) {
+          s -= l[i * k + t] * l[j * k + t];
+        }
+        if (i == j) {
+          if (!(s > 0)) {
+            throw new IllegalArgumentException("calibration matrix is not positive definite");
+          }
+          l[i * k + i] = Math.sqrt(s);
+        } else {
+          l[i * k + j] = s / l[j * k + j];
+        }
+      }
+    }
+    return l;
+  }
+
+  static double[] invertLower(double[] l, int k) {
+    double[] inv = new double[k * k];
+    for (int c = 0; c < k; c++) {
+      inv[c * k + c] = 1 / l[c * k + c];
+      for (int i = c + 1; i < k; i++) {
+        double s = 0;
+        for (int t = c; t < i; t++) {
+          s -= l[i * k + t] * inv[t * k + c];
+        }
+        inv[i * k + c] = s / l[i * k + i];
+      }
+    }
+    return inv;
+  }
+}
