@@ -101,15 +101,16 @@ public final class ProveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     @Nullable ProofManifest m =
         "none".equals(manifest) ? null : ProofManifest.read(Path.of(manifest));
-    boolean isWorker = worker >= 0 && workerOut != null;
+    @Nullable Path out = workerOut;
+    boolean isWorker = worker >= 0 && out != null;
     KeyProver.Options options = new KeyProver.Options(source, classPath, proofDir,
         isWorker ? Path.of(configDir + "-" + worker) : configDir,
         1000L * timeoutSeconds, maxSteps, replay, save, only,
         m == null ? Set.of() : m.testedOnlyKeys(),
         m == null ? java.util.Map.of() : m.strategyOverrides(),
         isWorker ? worker : 0, isWorker ? jobs : 1);
-    if (isWorker) {
-      KeyProver.writeRun(workerOut, KeyProver.run(options));
+    if (isWorker && out != null) {
+      KeyProver.writeRun(out, KeyProver.run(options));
       return 0;
     }
     KeyProver.Run run = jobs > 1 ? KeyProver.runWorkers(jobs, workerArgs(), configDir) : KeyProver.run(options);

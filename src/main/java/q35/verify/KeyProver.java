@@ -188,7 +188,7 @@ public final class KeyProver {
       if (options.save()) {
         Files.createDirectories(options.proofDir());
       }
-      java.util.Set<String> mine = share(byKey.keySet(), options);
+      java.util.Set<String> mine = share(new TreeSet<String>(byKey.keySet()), options);
       for (Map.Entry<String, Contract> e : byKey.entrySet()) {
         if (!java.util.regex.Pattern.compile(options.only()).matcher(e.getKey()).find()
             || !mine.contains(e.getKey())) {
@@ -228,7 +228,7 @@ public final class KeyProver {
       outs.add(out);
       List<String> cmd = new ArrayList<>(List.of(javaExe));
       cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KeyProver.class.getName()));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "q35.cli.Q35Cli", "prove"));
       cmd.addAll(args);
       cmd.addAll(List.of("--worker", String.valueOf(w), "--worker-out", out.toString()));
       procs.add(new ProcessBuilder(cmd).inheritIO().start());

