@@ -143,4 +143,31 @@ public final class Controls {
   public static int increment(int x) {
     return x + 1;
   }
+
+  /**
+   * A false clause that only KeY reads ({@code +KeY}): KeY must see it, so the proof stays
+   * open. The kernel's KeY-only clauses (\sum) are trusted only because this one fails.
+   */
+  /*@ public normal_behavior
+    @   requires 0 <= x && x < 100;
+    @*/
+  /*+KeY@ ensures \result == x + 2;
+    @*/
+  public static int keyOnlyWrong(int x) {
+    return x + 1;
+  }
+
+  /**
+   * A false clause hidden from KeY ({@code -KeY}, read by OpenJML only): KeY must ignore it, so
+   * the proof closes; the kernel writes loop invariants over float locals this way.
+   */
+  /*@ public normal_behavior
+    @   requires 0 <= x && x < 100;
+    @   ensures \result == x + 1;
+    @*/
+  /*-KeY@ ensures \result == x + 2;
+    @*/
+  public static int notForKey(int x) {
+    return x + 1;
+  }
 }

@@ -139,14 +139,14 @@ public final class Rounding {
     @   assignable \nothing;
     @*/
   private static IllegalArgumentException refused(String what, int index, float v) {
+    String prefix = what + " index ";
     if (v != v) {
-      return new IllegalArgumentException("NAN_INPUT: " + what + " index " + index + " is NaN");
+      return Errors.of("NAN_INPUT: " + prefix, index, " is NaN");
     }
     if (v < -FLOAT_MAX || v > FLOAT_MAX) {
-      return new IllegalArgumentException(
-          "INF_INPUT: " + what + " index " + index + " is infinite");
+      return Errors.of("INF_INPUT: " + prefix, index, " is infinite");
     }
-    return new IllegalArgumentException("TOO_LARGE: " + what + " index " + index + " is " + v
+    return Errors.of("TOO_LARGE: " + prefix, index, " is " + Float.toString(v)
         + ", beyond the accepted magnitude 2^32");
   }
 }

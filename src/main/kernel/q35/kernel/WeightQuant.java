@@ -143,6 +143,7 @@ public final class WeightQuant {
    * float-to-double cast, so this contract is tested only.
    */
   /*@ private normal_behavior
+    @   requires s != 0.0f;
     @   ensures true;
     @*/
   private static /*@ pure @*/ int roundedCoordinate(float w, float s, float m, boolean threeBit) {
@@ -224,16 +225,39 @@ public final class WeightQuant {
       float m = offset(lo, s);
       scales[pOff + gi] = s;
       offsets[pOff + gi] = m;
-      /*@ loop_invariant start <= i && i <= end;
-        @ loop_invariant (\forall int j; 0 <= j && j < i; -8 <= lattice[j] && lattice[j] <= 7);
-        @ loop_invariant oddIsThreeBit ==> (\forall int j; 0 <= j && j < i && j % 2 == 1;
-        @                 lattice[j] % 2 == 0 && lattice[j] <= 6);
-        @ decreases end - i;
-        @ loop_assigns i, lattice[start .. end - 1];
-        @*/
-      for (int i = start; i < end; i++) {
-        lattice[i] = latticeValue(w[wOff + i], s, m, oddIsThreeBit && i % 2 == 1);
-      }
+      latticeGroup(w, wOff, start, end, s, m, oddIsThreeBit, lattice);
+    }
+  }
+
+  /**
+   * The lattice values of positions [start, end) of a row, for a group with scale s and offset
+   * m (odd positions on the 3-bit half with {@code oddIsThreeBit}).
+   */
+  /*@ private normal_behavior
+    @   requires w != null && lattice != null;
+    @   requires 0 <= start && start <= end && end <= lattice.length;
+    @   requires 0 <= wOff && wOff + end <= w.length;
+    @   requires (\forall int j; 0 <= j && j < start; -8 <= lattice[j] && lattice[j] <= 7);
+    @   requires oddIsThreeBit ==> (\forall int j; 0 <= j && j < start && j % 2 == 1;
+    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   assignable lattice[start .. end - 1];
+    @   ensures (\forall int j; 0 <= j && j < end; -8 <= lattice[j] && lattice[j] <= 7);
+    @   ensures oddIsThreeBit ==> (\forall int j; 0 <= j && j < end && j % 2 == 1;
+    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @*/
+  // bounds proved by KeY: latticeGroup safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
+  private static void latticeGroup(float[] w, int wOff, int start, int end, float s, float m,
+      boolean oddIsThreeBit, int[] lattice) {
+    /*@ loop_invariant start <= i && i <= end;
+      @ loop_invariant (\forall int j; 0 <= j && j < i; -8 <= lattice[j] && lattice[j] <= 7);
+      @ loop_invariant oddIsThreeBit ==> (\forall int j; 0 <= j && j < i && j % 2 == 1;
+      @                 lattice[j] % 2 == 0 && lattice[j] <= 6);
+      @ decreases end - i;
+      @ loop_assigns i, lattice[start .. end - 1];
+      @*/
+    for (int i = start; i < end; i++) {
+      lattice[i] = latticeValue(w[wOff + i], s, m, oddIsThreeBit && i % 2 == 1);
     }
   }
 

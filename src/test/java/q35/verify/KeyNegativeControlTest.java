@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The KeY runner is trusted only because it rejects wrong contracts: this test runs it on
  * src/test/key-negative, whose "...Wrong" methods carry deliberately false contracts (a 3-bit
  * range of [-4, 4], a dot product one element longer than MAX_K, a loop bound off by one, an
- * unbounded increment), and asserts that each is reported OPEN while its correct twin CLOSES.
+ * unbounded increment, a false clause only KeY reads), and asserts that each is reported OPEN
+ * while its correct twin CLOSES.
  */
 class KeyNegativeControlTest {
 
@@ -105,8 +106,15 @@ class KeyNegativeControlTest {
     assertTrue(KeyProver.recordsClassPath(old, List.of()));
   }
 
+  /** KeY honours JML's conditional annotations: it reads +KeY clauses and skips -KeY ones. */
+  @Test
+  void keyOnlyClausesAreReadAndOthersSkipped() {
+    assertStatus("keyOnlyWrong(int)", ContractResult.OPEN);
+    assertStatus("notForKey(int)", ContractResult.CLOSED);
+  }
+
   @Test
   void everyControlWasRun() {
-    assertEquals(9, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(11, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
