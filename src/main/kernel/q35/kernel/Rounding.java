@@ -146,7 +146,7 @@ public final class Rounding {
     if (v < -FLOAT_MAX || v > FLOAT_MAX) {
       return Errors.of("INF_INPUT: " + prefix, index, " is infinite");
     }
-    return Errors.of("TOO_LARGE: " + prefix, index, " is " + Float.toString(v)
+    return Errors.of("TOO_LARGE: " + prefix, index, " is " + v
         + ", beyond the accepted magnitude 2^32");
   }
 }

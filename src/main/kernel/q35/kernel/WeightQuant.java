@@ -283,15 +283,28 @@ public final class WeightQuant {
     for (int gi = 0; gi < groups; gi++) {
       int start = groupStart(gi, g, k, groups);
       int end = groupEnd(start, g, k);
-      float s = scales[pOff + gi];
-      float m = offsets[pOff + gi];
-      /*@ loop_invariant start <= i && i <= end;
-        @ decreases end - i;
-        @ loop_assigns i, out[oOff .. oOff + k - 1];
-        @*/
-      for (int i = start; i < end; i++) {
-        out[oOff + i] = dequantizeValue(lattice[i], s, m);
-      }
+      dequantizeGroup(lattice, start, end, scales[pOff + gi], offsets[pOff + gi], out, oOff);
+    }
+  }
+
+  /** Dequantizes positions [start, end) of a row, a group with scale s and offset m. */
+  /*@ private normal_behavior
+    @   requires lattice != null && out != null;
+    @   requires 0 <= start && start <= end && end <= lattice.length;
+    @   requires (\forall int i; start <= i && i < end; -8 <= lattice[i] && lattice[i] <= 7);
+    @   requires 0 <= oOff && oOff + end <= out.length;
+    @   assignable out[oOff + start .. oOff + end - 1];
+    @*/
+  // bounds proved by KeY: dequantizeGroup safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
+  private static void dequantizeGroup(int[] lattice, int start, int end, float s, float m,
+      float[] out, int oOff) {
+    /*@ loop_invariant start <= i && i <= end;
+      @ decreases end - i;
+      @ loop_assigns i, out[oOff + start .. oOff + end - 1];
+      @*/
+    for (int i = start; i < end; i++) {
+      out[oOff + i] = dequantizeValue(lattice[i], s, m);
     }
   }
 
