@@ -208,7 +208,7 @@ public final class QuantMatrix {
     @   assignable packed[off .. off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
     @                            - 1];
     @*/
-  // bounds tested only (KeY contract open): through quantize (MatvecProperties, conformance)
+  // bounds proved by KeY: packRow safety contract (runtimeExceptions:ban)
   @SuppressWarnings({"index:argument", "index:array.access.unsafe.high",
       "index:array.length.negative"})
   public static void packRow(int format, int[] lattice, int k, byte[] packed, int off) {
@@ -703,7 +703,7 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
-  // bounds proved by KeY: matmul safety contract (runtimeExceptions:ban)
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
   @SuppressWarnings("index")
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {

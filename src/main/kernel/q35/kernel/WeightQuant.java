@@ -189,7 +189,7 @@ public final class WeightQuant {
     @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
     @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
     @*/
-  // bounds proved by KeY: quantizeRow safety contract (runtimeExceptions:ban)
+  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
   @SuppressWarnings("index")
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
@@ -245,7 +245,7 @@ public final class WeightQuant {
     @   ensures oddIsThreeBit ==> (\forall int j; 0 <= j && j < end && j % 2 == 1;
     @             lattice[j] % 2 == 0 && lattice[j] <= 6);
     @*/
-  // bounds proved by KeY: latticeGroup safety contract (runtimeExceptions:ban)
+  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
   @SuppressWarnings("index")
   private static void latticeGroup(float[] w, int wOff, int start, int end, float s, float m,
       boolean oddIsThreeBit, int[] lattice) {
@@ -271,7 +271,7 @@ public final class WeightQuant {
     @   requires 0 <= oOff && oOff + k <= out.length;
     @   assignable out[oOff .. oOff + k - 1];
     @*/
-  // bounds proved by KeY: dequantizeRow safety contract (runtimeExceptions:ban)
+  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
   @SuppressWarnings("index")
   public static void dequantizeRow(int[] lattice, int k, int g, float[] scales, float[] offsets,
       int pOff, float[] out, int oOff) {
