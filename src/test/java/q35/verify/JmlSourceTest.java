@@ -36,18 +36,25 @@ class JmlSourceTest {
     assertTrue(msg.contains("omits the local variable(s) [acc]"), msg);
   }
 
-  /** The exact sums are KeY-only clauses, each attributed to its method. */
+  /**
+   * The KeY-only clauses are the exact sums and packStream's round trip (tested only), each
+   * attributed to its method.
+   */
   @Test
-  void keyOnlyClausesAreTheExactSums() throws Exception {
+  void keyOnlyClausesAreTheExactSumsAndTheRoundTrip() throws Exception {
     Map<String, List<String>> clauses = JmlSource.keyOnlyClauses(PROJECT.resolve("src/main/kernel"));
     List<String> dot = clauses.get("q35.kernel.IntDot.dot(byte[],int,int[],int,int)");
     assertTrue(dot != null && dot.size() == 2, String.valueOf(dot));
     assertTrue(dot.get(0).startsWith("ensures \\result == (\\sum int i;"), dot.get(0));
     for (List<String> cs : clauses.values()) {
       for (String c : cs) {
-        assertTrue(c.contains("\\sum") || c.contains("\\result =="), c);
+        assertTrue(c.contains("\\sum") || c.contains("\\result ==")
+            || c.contains("codeAt(out, oOff, i) == codes[i]"), c);
       }
     }
+    List<String> pack = clauses.get("q35.kernel.Codes.packStream(int[],int,byte[],int)");
+    assertTrue(pack != null && pack.size() == 1
+        && pack.get(0).contains("codeAt(out, oOff, i) == codes[i]"), String.valueOf(pack));
   }
 
   /** Method names use the manifest's form, java.lang types fully qualified. */
