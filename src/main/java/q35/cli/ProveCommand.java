@@ -59,9 +59,10 @@ public final class ProveCommand implements Callable<Integer> {
       + "directory; ~/.key is never read or written (default: ${DEFAULT-VALUE}).")
   Path configDir = Path.of("target/key-config");
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit of one "
-      + "auto-mode attempt per contract (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds = 60;
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall-clock backstop of "
+      + "one auto-mode attempt per contract; the step budget (--max-steps) decides, so that a "
+      + "loaded machine does not change the outcome (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 300;
 
   @Option(names = "--max-steps", paramLabel = "N", description = "Rule applications of the "
       + "first attempt; the retry with non-linear completion gets 4x (default: ${DEFAULT-VALUE}).")
