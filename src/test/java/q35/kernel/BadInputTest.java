@@ -178,6 +178,42 @@ class BadInputTest {
     org.junit.jupiter.api.Assertions.assertEquals(-1, lat4[2]);
   }
 
+  /**
+   * The matrix products validate everything before they compute (spec/quantization.md section
+   * 5): a row with non-zero padding, a code of -128 or a bad scale is refused by matvecInt,
+   * matvec and matmul themselves, and their outputs keep their old values.
+   */
+  @Test
+  void productsRefuseBadRowsCodesAndScalesBeforeWriting() {
+    int k = 14; // q35: one 7-byte block of 8 codes; code 7 holds positions 14 and 15 (padding)
+    int[] codes = new int[8];
+    codes[7] = Codes.packPair(1, 0); // position 14 = k holds 1
+    byte[] padded = new byte[7];
+    Codes.packBlock(codes, 0, padded, 0);
+    assertMessage("PADDING: row 0 position 14 lies beyond k = 14 but holds 1",
+        () -> QuantMatrix.unpackRow(Q, padded, 0, k, new int[k]));
+    byte[] xq = new byte[k];
+    java.util.Arrays.fill(xq, (byte) 1);
+    float[] s = {1f};
+    float[] m = {0f};
+    int[] acc = {42};
+    assertCode("PADDING", () -> QuantMatrix.matvecInt(Q, padded, 1, k, k, xq, acc));
+    org.junit.jupiter.api.Assertions.assertEquals(42, acc[0]);
+    float[] out = {42f};
+    assertCode("PADDING", () -> QuantMatrix.matvec(Q, padded, s, m, 1, k, k, xq, 1f, out));
+    assertCode("PADDING", () -> QuantMatrix.matmul(Q, padded, s, m, 1, k, k, 1, xq,
+        new float[] {1f}, out));
+    org.junit.jupiter.api.Assertions.assertEquals(42f, out[0]);
+    byte[] clean = new byte[7];
+    byte[] bad = xq.clone();
+    bad[3] = (byte) -128;
+    assertCode("ACT_RANGE", () -> QuantMatrix.matvecInt(Q, clean, 1, k, k, bad, acc));
+    org.junit.jupiter.api.Assertions.assertEquals(42, acc[0]);
+    assertCode("BAD_SCALE", () -> QuantMatrix.matmul(Q, clean, new float[] {Float.NaN}, m, 1, k,
+        k, 1, xq, new float[] {1f}, out));
+    org.junit.jupiter.api.Assertions.assertEquals(42f, out[0]);
+  }
+
   static void assertMessage(String message, org.junit.jupiter.api.function.Executable e) {
     IllegalArgumentException ex =
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e);
