@@ -44,6 +44,14 @@ public interface Backend {
   }
 
   /**
+   * A float32 matrix-vector product at this backend's speed, for benchmarks only; null if the
+   * backend has none.
+   */
+  default @Nullable FloatMatvec floatBaseline() {
+    return null;
+  }
+
+  /**
    * Prepares a matrix once (decodes, lays out or compiles it) for many products; checks its
    * values as the kernel does ({@link QuantizedMatrix#checkValues()}). The caller closes it.
    */

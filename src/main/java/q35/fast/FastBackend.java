@@ -2,6 +2,7 @@ package q35.fast;
 
 import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.backend.Backend;
+import q35.backend.FloatMatvec;
 import q35.backend.PreparedMatrix;
 import q35.backend.ReferenceBackend;
 import q35.quant.QuantizedMatrix;
@@ -88,6 +89,18 @@ public final class FastBackend implements Backend {
   @Override
   public @Nullable String fallback() {
     return ReferenceBackend.NAME;
+  }
+
+  @Override
+  public @Nullable FloatMatvec floatBaseline() {
+    if (unavailableReason() != null) {
+      return null;
+    }
+    return (w, n, k, x, y) -> {
+      int parts = (long) n * k >= parallelMacs ? Math.min(threads, n) : 1;
+      Workers.run(parts, part -> Simd.floatRows(w, k, x, y, n * part / parts,
+          n * (part + 1) / parts));
+    };
   }
 
   @Override

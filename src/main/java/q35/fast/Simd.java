@@ -227,6 +227,38 @@ final class Simd {
   }
 
   /**
+   * {@code y[j] = sum_i w[j * k + i] x[i]} for rows j in [j0, j1), in float32 with four
+   * vector accumulators (mul then add, no fma): the benchmarks' float comparison point, not
+   * the float reference's order of additions.
+   */
+  static void floatRows(float[] w, int k, float[] x, float[] y, int j0, int j1) {
+    int step = F.length();
+    int bound = k - k % (4 * step);
+    for (int j = j0; j < j1; j++) {
+      int row = j * k;
+      FloatVector s0 = FloatVector.zero(F);
+      FloatVector s1 = FloatVector.zero(F);
+      FloatVector s2 = FloatVector.zero(F);
+      FloatVector s3 = FloatVector.zero(F);
+      int i = 0;
+      for (; i < bound; i += 4 * step) {
+        s0 = s0.add(FloatVector.fromArray(F, w, row + i).mul(FloatVector.fromArray(F, x, i)));
+        s1 = s1.add(FloatVector.fromArray(F, w, row + i + step)
+            .mul(FloatVector.fromArray(F, x, i + step)));
+        s2 = s2.add(FloatVector.fromArray(F, w, row + i + 2 * step)
+            .mul(FloatVector.fromArray(F, x, i + 2 * step)));
+        s3 = s3.add(FloatVector.fromArray(F, w, row + i + 3 * step)
+            .mul(FloatVector.fromArray(F, x, i + 3 * step)));
+      }
+      float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+      for (; i < k; i++) {
+        sum += w[row + i] * x[i];
+      }
+      y[j] = sum;
+    }
+  }
+
+  /**
    * The float part for one tile and one activation row: {@code y[yOff + r]} = the output of the
    * tile's row r, from its accumulators {@code acc[aOff + gi * R + r]}, the tile's scales and
    * offsets at {@code [pOff + gi * R + r]}, the activation group sums {@code sums[sOff + gi]}
