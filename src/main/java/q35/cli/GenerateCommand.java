@@ -129,11 +129,15 @@ public final class GenerateCommand implements Callable<Integer> {
 
   /** The --tokenizer file, else the model's embedded vocabulary, else the shared tok512.bin. */
   static Vocabulary vocabulary(LoadedModel m, @Nullable Path tokenizer) throws IOException {
-    int n = m.weights().config().vocabSize();
+    return vocabulary(m.weights().config().vocabSize(), m.vocabulary(), tokenizer);
+  }
+
+  /** The vocabulary of {@code n} tokens: {@code tokenizer}, else the embedded one, else tok512. */
+  static Vocabulary vocabulary(int n, @Nullable Vocabulary embedded, @Nullable Path tokenizer)
+      throws IOException {
     if (tokenizer != null) {
       return Llama2cTokenizerReader.read(tokenizer, n);
     }
-    Vocabulary embedded = m.vocabulary();
     if (embedded != null) {
       return embedded;
     }

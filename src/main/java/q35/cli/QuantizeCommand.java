@@ -6,10 +6,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import q35.container.Q35Container;
+import q35.model.Llama2cReader;
 import q35.model.LlamaConfig;
 import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.Vocabulary;
+import q35.model.WeightSource;
 import q35.quant.WeightFormat;
 
 /** {@code q35 quantize}: a float model in, a {@code .q35} container out. */
@@ -63,33 +65,47 @@ final class QuantizeCommand implements Callable<Integer> {
       return 2;
     }
     long start = System.nanoTime();
-    LoadedModel m;
+    // A llama2.c checkpoint streams from a memory mapping, tensor by tensor, so it may be larger
+    // than the heap; other formats (and GPTQ, which runs the float model) load whole.
+    boolean stream = !gptq && ModelLoader.hasExtension(in, ".bin");
+    WeightSource weights;
     Vocabulary vocab;
+    LoadedModel m = null;
     try {
-      m = ModelLoader.load(in);
-      vocab = GenerateCommand.vocabulary(m, tokenizer);
+      if (stream) {
+        weights = Llama2cReader.open(in);
+        vocab = GenerateCommand.vocabulary(weights.config().vocabSize(), null, tokenizer);
+      } else {
+        m = ModelLoader.load(in);
+        weights = m.weights();
+        vocab = GenerateCommand.vocabulary(m, tokenizer);
+      }
     } catch (java.io.IOException e) {
       System.err.println("quantize: " + e.getMessage());
       return 1;
     }
-    LlamaConfig c = m.weights().config();
-    int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
-        + 1;
-    ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
-    q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
-    if (gptq && wf.kind() != WeightFormat.Kind.F32) {
-      java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.weights(),
-          new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
-          EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
-      quantizer = q35.gptq.Gptq.quantizer(wf, h);
-    }
     try {
-      Q35Container.write(out, m.weights(), vocab, wf, quantizeClassifier,
+      LlamaConfig c = weights.config();
+      int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
+          + 1;
+      ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
+      q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
+      if (m != null && gptq && wf.kind() != WeightFormat.Kind.F32) {
+        java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.weights(),
+            new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
+            EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
+        quantizer = q35.gptq.Gptq.quantizer(wf, h);
+      }
+      Q35Container.write(out, weights, vocab, wf, quantizeClassifier,
           String.valueOf(in.getFileName()), bar, quantizer);
     } catch (java.io.IOException | IllegalArgumentException e) {
       System.err.println();
       System.err.println("quantize: " + e.getMessage() + " (nothing was written to " + out + ")");
       return 1;
+    } finally {
+      if (weights instanceof java.io.Closeable) {
+        ((java.io.Closeable) weights).close();
+      }
     }
     System.err.printf("quantize: wrote %s (%s, %d bytes) in %.1f s%n", out, wf,
         java.nio.file.Files.size(out), (System.nanoTime() - start) / 1e9);

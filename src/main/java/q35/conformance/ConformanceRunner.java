@@ -3,9 +3,7 @@ package q35.conformance;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,25 +85,36 @@ public final class ConformanceRunner {
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (Path file : files) {
-      JsonObject root =
-          JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      int declared = root.get("numberOfTests").getAsInt();
-      int seen = 0;
-      for (JsonElement ge : root.getAsJsonArray("testGroups")) {
-        JsonObject group = ge.getAsJsonObject();
-        String type = group.get("type").getAsString();
-        for (JsonElement te : group.getAsJsonArray("tests")) {
-          JsonObject t = te.getAsJsonObject();
-          outcomes.add(runOne(fileName(file), type, t, backend));
-          seen++;
-        }
-      }
-      if (seen != declared) {
-        outcomes.add(new Outcome(fileName(file), 0, false,
-            "numberOfTests says " + declared + " but the file holds " + seen));
-      }
+      outcomes.addAll(runFile(Files.readAllBytes(file), fileName(file), backend));
     }
     return new Report(outcomes);
+  }
+
+  /**
+   * Runs the vectors of one file's bytes.
+   *
+   * @throws VectorFormatException if the file is malformed (the only exception it throws)
+   */
+  public static List<Outcome> runFile(byte[] content, String name, Backend backend)
+      throws VectorFormatException {
+    JsonObject root = VectorFile.parse(content, name);
+    List<Outcome> outcomes = new ArrayList<>();
+    int declared = root.get("numberOfTests").getAsInt();
+    int seen = 0;
+    for (JsonElement ge : root.getAsJsonArray("testGroups")) {
+      JsonObject group = ge.getAsJsonObject();
+      String type = group.get("type").getAsString();
+      for (JsonElement te : group.getAsJsonArray("tests")) {
+        JsonObject t = te.getAsJsonObject();
+        outcomes.add(runOne(name, type, t, backend));
+        seen++;
+      }
+    }
+    if (seen != declared) {
+      outcomes.add(new Outcome(name, 0, false,
+          "numberOfTests says " + declared + " but the file holds " + seen));
+    }
+    return outcomes;
   }
 
   static String fileName(Path p) {
@@ -313,7 +322,17 @@ public final class ConformanceRunner {
     StringBuilder err = new StringBuilder();
     int[] lattice = new int[k];
     int[] expectedLattice = ints(t.getAsJsonArray("lattice"));
+    // unpackRow's precondition: the expected stream holds n whole rows (a fuzzed vector found
+    // that the runner called it without checking)
+    if (packed.length < (long) n * QuantMatrix.rowBytes(format, k)) {
+      err.append("packed has ").append(packed.length).append(" bytes, fewer than n rows; ");
+      return err.toString();
+    }
     for (int j = 0; j < n; j++) {
+      if ((long) (j + 1) * k > expectedLattice.length) {
+        err.append("lattice has ").append(expectedLattice.length).append(" values, fewer than n * k; ");
+        break;
+      }
       QuantMatrix.unpackRow(format, packed, j, k, lattice);
       if (!Arrays.equals(lattice, Arrays.copyOfRange(expectedLattice, j * k, j * k + k))) {
         err.append("lattice of row ").append(j).append(" gave ").append(Arrays.toString(lattice))
@@ -382,6 +401,9 @@ public final class ConformanceRunner {
     StringBuilder err = new StringBuilder();
     compareBits(err, "scale", new float[] {scale}, new float[] {floatOf(t.get("scale"))});
     int[] expected = ints(t.getAsJsonArray("codes"));
+    if (expected.length != x.length) {
+      return "codes has " + expected.length + " values for " + x.length + " inputs";
+    }
     for (int i = 0; i < x.length; i++) {
       if (q[i] != expected[i]) {
         err.append("code ").append(i).append(" gave ").append(q[i]).append("; ");

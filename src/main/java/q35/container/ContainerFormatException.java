@@ -9,4 +9,8 @@ public final class ContainerFormatException extends IOException {
   public ContainerFormatException(String message) {
     super(message);
   }
+
+  public ContainerFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -3,10 +3,7 @@ package q35.container;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +21,9 @@ import java.util.function.IntConsumer;
 import java.util.zip.CRC32C;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.llama.LinearFactory;
+import q35.model.Json;
 import q35.model.LlamaConfig;
-import q35.model.LlamaWeights;
+import q35.model.WeightSource;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
 import q35.quant.Quantizer;
@@ -54,62 +51,117 @@ public final class Q35Container {
 
   // ------------------------------------------------------------------ writing
 
-  /** One tensor to write: its name, and a function that makes its blobs when called. */
-  interface TensorSource {
+  /** One tensor to write: its table entry, and its blobs, made only when it is written. */
+  private interface TensorSource {
     JsonObject describe();
 
-    Map<String, byte[]> blobs();
+    void writeBlobs(BlobWriter w) throws IOException;
+  }
+
+  /** Appends blobs to the file being written, each at a 64-byte aligned offset. */
+  private static final class BlobWriter {
+    private static final int CHUNK = 1 << 20;
+    private final FileChannel ch;
+    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    private long pos = PREAMBLE;
+    private JsonObject blobs = new JsonObject();
+
+    BlobWriter(FileChannel ch) {
+      this.ch = ch;
+    }
+
+    void bytes(String key, byte[] data) throws IOException {
+      long at = align(pos);
+      writeFully(ch, ByteBuffer.wrap(data), at);
+      finish(key, at, data.length, crc(data, 0, data.length));
+    }
+
+    /** Little-endian float32, through a 1 MiB buffer (no byte copy of the whole tensor). */
+    void floats(String key, float[] data) throws IOException {
+      long at = align(pos);
+      CRC32C crc = new CRC32C();
+      long p = at;
+      for (int i = 0; i < data.length; ) {
+        int n = Math.min(CHUNK / 4, data.length - i);
+        chunk.clear();
+        chunk.asFloatBuffer().put(data, i, n);
+        chunk.limit(4 * n);
+        crc.update(chunk.array(), 0, 4 * n);
+        writeFully(ch, chunk, p);
+        p += 4L * n;
+        i += n;
+      }
+      finish(key, at, 4L * data.length, (int) crc.getValue());
+    }
+
+    private void finish(String key, long at, long length, int crc) {
+      JsonObject bj = new JsonObject();
+      bj.addProperty("offset", at);
+      bj.addProperty("length", length);
+      bj.addProperty("crc32c", crc & 0xffffffffL);
+      blobs.add(key, bj);
+      pos = at + length;
+    }
+
+    JsonObject takeBlobs() {
+      JsonObject b = blobs;
+      blobs = new JsonObject();
+      return b;
+    }
   }
 
   /**
-   * Quantizes {@code weights} tensor by tensor into {@code out} atomically: a temporary file in
-   * the same folder, fsync, then rename. {@code progress} receives the number of tensors done.
+   * Quantizes {@code weights} tensor by tensor into {@code out} atomically (spec/container.md
+   * section 5). {@code progress} receives the number of tensors done.
    */
-  public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
+  public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress)
       throws IOException {
     write(out, weights, vocabulary, format, quantizeClassifier, source, progress,
         Quantizer.roundToNearest(format));
   }
 
-  /** As {@link #write(Path, LlamaWeights, Vocabulary, WeightFormat, boolean, String,
-   * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. */
-  public static void write(Path out, LlamaWeights weights, @Nullable Vocabulary vocabulary,
+  /**
+   * As {@link #write(Path, WeightSource, Vocabulary, WeightFormat, boolean, String,
+   * IntConsumer)}, with the codes of each matrix chosen by {@code quantizer}. Only one tensor of
+   * {@code weights} is asked for, and held, at a time.
+   */
+  public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
       Quantizer quantizer) throws IOException {
     LlamaConfig c = weights.config();
-    List<String> names = new ArrayList<>();
     List<TensorSource> tensors = new ArrayList<>();
-    addFloat(names, tensors, "token_embedding", weights.tokenEmbedding, c.vocabSize(), c.dim());
+    addFloat(tensors, "token_embedding", weights::tokenEmbedding, c.vocabSize(), c.dim());
+    String[] matrices = {LinearFactory.WQ, LinearFactory.WK, LinearFactory.WV, LinearFactory.WO,
+        LinearFactory.W1, LinearFactory.W2, LinearFactory.W3};
+    WeightSource.LayerTensor[] kinds = {WeightSource.LayerTensor.WQ, WeightSource.LayerTensor.WK,
+        WeightSource.LayerTensor.WV, WeightSource.LayerTensor.WO, WeightSource.LayerTensor.W1,
+        WeightSource.LayerTensor.W2, WeightSource.LayerTensor.W3};
     for (int l = 0; l < c.nLayers(); l++) {
       final int layer = l;
-      addFloat(names, tensors, "layers." + l + ".rms_att", weights.rmsAtt[l], 1, c.dim());
-      addFloat(names, tensors, "layers." + l + ".rms_ffn", weights.rmsFfn[l], 1, c.dim());
-      addMatrix(names, tensors, name(LinearFactory.WQ, l), format, () -> weights.wq[layer],
-          c.dim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WK, l), format, () -> weights.wk[layer],
-          c.kvDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WV, l), format, () -> weights.wv[layer],
-          c.kvDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.WO, l), format, () -> weights.wo[layer],
-          c.dim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W1, l), format, () -> weights.w1[layer],
-          c.hiddenDim(), c.dim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W2, l), format, () -> weights.w2[layer],
-          c.dim(), c.hiddenDim(), quantizer);
-      addMatrix(names, tensors, name(LinearFactory.W3, l), format, () -> weights.w3[layer],
-          c.hiddenDim(), c.dim(), quantizer);
+      addFloat(tensors, "layers." + l + ".rms_att",
+          () -> weights.layer(WeightSource.LayerTensor.RMS_ATT, layer), 1, c.dim());
+      addFloat(tensors, "layers." + l + ".rms_ffn",
+          () -> weights.layer(WeightSource.LayerTensor.RMS_FFN, layer), 1, c.dim());
+      for (int i = 0; i < matrices.length; i++) {
+        WeightSource.LayerTensor kind = kinds[i];
+        boolean wide = kind == WeightSource.LayerTensor.W2;
+        boolean kv = kind == WeightSource.LayerTensor.WK || kind == WeightSource.LayerTensor.WV;
+        boolean hidden = kind == WeightSource.LayerTensor.W1 || kind == WeightSource.LayerTensor.W3;
+        int rows = hidden ? c.hiddenDim() : kv ? c.kvDim() : c.dim();
+        int cols = wide ? c.hiddenDim() : c.dim();
+        addMatrix(tensors, name(matrices[i], l), format, () -> weights.layer(kind, layer), rows,
+            cols, quantizer);
+      }
     }
-    addFloat(names, tensors, "rms_final", weights.rmsFinal, 1, c.dim());
+    addFloat(tensors, "rms_final", weights::rmsFinal, 1, c.dim());
     if (quantizeClassifier) {
-      addMatrix(names, tensors, "wcls", format, () -> weights.wcls, c.vocabSize(), c.dim(),
-          quantizer);
+      addMatrix(tensors, "wcls", format, weights::classifier, c.vocabSize(), c.dim(), quantizer);
     } else if (!c.sharedClassifier()) {
-      addFloat(names, tensors, "wcls", weights.wcls, c.vocabSize(), c.dim());
+      addFloat(tensors, "wcls", weights::classifier, c.vocabSize(), c.dim());
     }
     if (vocabulary != null) {
       byte[] tok = tokenizerBytes(vocabulary);
-      names.add("tokenizer");
       tensors.add(new TensorSource() {
         @Override
         public JsonObject describe() {
@@ -121,39 +173,19 @@ public final class Q35Container {
         }
 
         @Override
-        public Map<String, byte[]> blobs() {
-          return Map.of("data", tok);
+        public void writeBlobs(BlobWriter w) throws IOException {
+          w.bytes("data", tok);
         }
       });
     }
-
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir == null) {
-      throw new IOException(out + ": no parent folder");
-    }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + String.valueOf(out.getFileName()), ".tmp");
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      long pos = PREAMBLE;
+    AtomicFile.write(out, ch -> {
+      BlobWriter w = new BlobWriter(ch);
       JsonArray table = new JsonArray();
       int count = 0;
       for (TensorSource t : tensors) {
         JsonObject d = t.describe();
-        JsonObject blobsJson = new JsonObject();
-        for (Map.Entry<String, byte[]> b : t.blobs().entrySet()) {
-          pos = align(pos);
-          byte[] data = b.getValue();
-          writeFully(ch, ByteBuffer.wrap(data), pos);
-          JsonObject bj = new JsonObject();
-          bj.addProperty("offset", pos);
-          bj.addProperty("length", data.length);
-          bj.addProperty("crc32c", crc(data, 0, data.length));
-          blobsJson.add(b.getKey(), bj);
-          pos += data.length;
-        }
-        d.add("blobs", blobsJson);
+        t.writeBlobs(w);
+        d.add("blobs", w.takeBlobs());
         table.add(d);
         progress.accept(++count);
       }
@@ -166,26 +198,14 @@ public final class Q35Container {
       header.addProperty("source", source);
       header.add("tensors", table);
       byte[] headerBytes = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
-      long headerOffset = align(pos);
+      long headerOffset = align(w.pos);
       writeFully(ch, ByteBuffer.wrap(headerBytes), headerOffset);
       ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
       pre.put(MAGIC).putInt(VERSION).putInt(0).putLong(headerOffset)
           .putLong(headerBytes.length).putInt(crc(headerBytes, 0, headerBytes.length));
       pre.putInt(36, crc(pre.array(), 0, 36));
       writeFully(ch, ByteBuffer.wrap(pre.array()), 0);
-      ch.force(true);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    try {
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
+    });
   }
 
   static String name(String matrix, int layer) {
@@ -194,14 +214,13 @@ public final class Q35Container {
 
   static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-  /** Quantization functions are deferred so that only one tensor is quantized at a time. */
-  interface FloatSupplier {
-    float[] get();
+  /** A tensor fetched only when it is written, so that one tensor at a time is in memory. */
+  private interface FloatSupplier {
+    float[] get() throws IOException;
   }
 
-  private static void addFloat(List<String> names, List<TensorSource> tensors, String name,
-      float[] data, int rows, int cols) {
-    names.add(name);
+  private static void addFloat(List<TensorSource> tensors, String name, FloatSupplier data,
+      int rows, int cols) {
     tensors.add(new TensorSource() {
       @Override
       public JsonObject describe() {
@@ -219,21 +238,19 @@ public final class Q35Container {
       }
 
       @Override
-      public Map<String, byte[]> blobs() {
-        return Map.of("data", floatBytes(data));
+      public void writeBlobs(BlobWriter w) throws IOException {
+        w.floats("data", data.get());
       }
     });
   }
 
-  private static void addMatrix(List<String> names, List<TensorSource> tensors, String name,
-      WeightFormat format, FloatSupplier weights, int rows, int cols,
-      Quantizer quantizer) {
+  private static void addMatrix(List<TensorSource> tensors, String name, WeightFormat format,
+      FloatSupplier weights, int rows, int cols, Quantizer quantizer) {
     if (format.kind() == WeightFormat.Kind.F32) {
-      addFloat(names, tensors, name, weights.get(), rows, cols);
+      addFloat(tensors, name, weights, rows, cols);
       return;
     }
     int g = format.groupFor(cols);
-    names.add(name);
     tensors.add(new TensorSource() {
       @Override
       public JsonObject describe() {
@@ -248,17 +265,15 @@ public final class Q35Container {
       }
 
       @Override
-      public Map<String, byte[]> blobs() {
+      public void writeBlobs(BlobWriter w) throws IOException {
         QuantizedMatrix q = quantizer.quantize(name, weights.get(), rows, cols);
         if (q.kind() != format.kind() || q.rows() != rows || q.cols() != cols
             || q.groupSize() != g) {
           throw new IllegalStateException(name + ": the quantizer returned another shape");
         }
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        m.put("packed", q.packed());
-        m.put("scales", floatBytes(q.scales()));
-        m.put("offsets", floatBytes(q.offsets()));
-        return m;
+        w.bytes("packed", q.packed());
+        w.floats("scales", q.scales());
+        w.floats("offsets", q.offsets());
       }
     });
   }
@@ -274,16 +289,15 @@ public final class Q35Container {
     }
   }
 
+  /** CRC-32C of {@code b[0, len)} as the preamble stores it (for tests and tools). */
+  public static int crcOf(byte[] b, int len) {
+    return crc(b, 0, len);
+  }
+
   static int crc(byte[] b, int off, int len) {
     CRC32C c = new CRC32C();
     c.update(b, off, len);
     return (int) c.getValue();
-  }
-
-  static byte[] floatBytes(float[] f) {
-    ByteBuffer b = ByteBuffer.allocate(4 * f.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(f);
-    return b.array();
   }
 
   static JsonObject configJson(LlamaConfig c) {
@@ -317,172 +331,236 @@ public final class Q35Container {
 
   // ------------------------------------------------------------------ reading
 
+  /** Random access to a container's bytes: a file, or (tests, fuzzing) an array. */
+  private interface Input {
+    long size();
+
+    /** Exactly {@code len} bytes from {@code pos}; the caller has checked they lie in the file. */
+    ByteBuffer read(long pos, int len) throws IOException;
+  }
+
   /** Reads and fully checks a container (spec/container.md section 4). */
   public static Contents read(Path file) throws IOException {
     String src = file.toString();
-    long size = Files.size(file);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      return read(new Input() {
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public ByteBuffer read(long pos, int len) throws IOException {
+          ByteBuffer b = ByteBuffer.allocate(len);
+          long p = pos;
+          while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) {
+              throw new ContainerFormatException(src + ": unexpected end of file at " + p);
+            }
+            p += n;
+          }
+          b.flip();
+          return b;
+        }
+      }, src);
+    }
+  }
+
+  /**
+   * Reads and fully checks a container held in memory.
+   *
+   * @throws ContainerFormatException the only exception it throws, for any malformed input
+   */
+  public static Contents read(byte[] bytes, String src) throws ContainerFormatException {
+    try {
+      return read(new Input() {
+        @Override
+        public long size() {
+          return bytes.length;
+        }
+
+        @Override
+        public ByteBuffer read(long pos, int len) {
+          return ByteBuffer.wrap(java.util.Arrays.copyOfRange(bytes, (int) pos, (int) pos + len));
+        }
+      }, src);
+    } catch (ContainerFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("an in-memory read cannot fail with " + e, e);
+    }
+  }
+
+  private static Contents read(Input in, String src) throws IOException {
+    long size = in.size();
     if (size < PREAMBLE) {
       throw new ContainerFormatException(src + ": " + size + " bytes, shorter than the 64-byte"
           + " preamble (truncated or not a .q35 file)");
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer pre = read(ch, 0, PREAMBLE, src).order(ByteOrder.LITTLE_ENDIAN);
-      byte[] magic = new byte[8];
-      pre.get(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
-        throw new ContainerFormatException(src + ": wrong magic (not a .q35 file)");
-      }
-      if (crc(pre.array(), 0, 36) != pre.getInt(36)) {
-        throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
-      }
-      int version = pre.getInt(8);
-      if (version != VERSION) {
-        throw new ContainerFormatException(src + ": container version " + version
-            + " is not supported (this build reads version " + VERSION + ")");
-      }
-      long headerOffset = pre.getLong(16);
-      long headerLength = pre.getLong(24);
-      if (headerLength < 2 || headerLength > MAX_HEADER || headerOffset < PREAMBLE
-          || headerOffset > size - headerLength) {
-        throw new ContainerFormatException(src + ": header at " + headerOffset + " + "
-            + headerLength + " lies outside the file of " + size + " bytes (truncated?)");
-      }
-      byte[] hb = read(ch, headerOffset, (int) headerLength, src).array();
-      if (crc(hb, 0, hb.length) != pre.getInt(32)) {
-        throw new ContainerFormatException(src + ": header checksum mismatch (corrupted)");
-      }
-      JsonObject header;
-      try {
-        header = JsonParser.parseString(new String(hb, StandardCharsets.UTF_8)).getAsJsonObject();
-      } catch (JsonParseException | IllegalStateException e) {
-        throw new ContainerFormatException(src + ": header is not a JSON object: "
-            + e.getMessage());
-      }
-      return parse(ch, header, headerOffset, src);
+    ByteBuffer pre = in.read(0, PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] magic = new byte[8];
+    pre.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new ContainerFormatException(src + ": wrong magic (not a .q35 file)");
     }
-  }
-
-  private static ByteBuffer read(FileChannel ch, long pos, int len, String src)
-      throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    long p = pos;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, p);
-      if (n < 0) {
-        throw new ContainerFormatException(src + ": unexpected end of file at " + p);
-      }
-      p += n;
+    if (crc(pre.array(), 0, 36) != pre.getInt(36)) {
+      throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
     }
-    b.flip();
-    return b;
-  }
-
-  private static Contents parse(FileChannel ch, JsonObject h, long dataEnd, String src)
-      throws IOException {
+    int version = pre.getInt(8);
+    if (version != VERSION) {
+      throw new ContainerFormatException(src + ": container version " + version
+          + " is not supported (this build reads version " + VERSION + ")");
+    }
+    int flags = pre.getInt(12);
+    if (flags != 0) {
+      throw new ContainerFormatException(src + ": preamble flags 0x" + Integer.toHexString(flags)
+          + " are reserved and must be 0 (a newer container?)");
+    }
+    for (int i = 40; i < PREAMBLE; i++) {
+      if (pre.get(i) != 0) {
+        throw new ContainerFormatException(src + ": reserved preamble byte " + i
+            + " is not zero (corrupted or a newer container)");
+      }
+    }
+    long headerOffset = pre.getLong(16);
+    long headerLength = pre.getLong(24);
+    if (headerLength < 2 || headerLength > MAX_HEADER || headerOffset < PREAMBLE
+        || headerOffset > size - headerLength) {
+      throw new ContainerFormatException(src + ": header at " + q35.model.Tensors.u64(headerOffset)
+          + " + " + q35.model.Tensors.u64(headerLength) + " lies outside the file of " + size
+          + " bytes, or is longer than " + MAX_HEADER + " (truncated?)");
+    }
+    byte[] hb = in.read(headerOffset, (int) headerLength).array();
+    if (crc(hb, 0, hb.length) != pre.getInt(32)) {
+      throw new ContainerFormatException(src + ": header checksum mismatch (corrupted)");
+    }
     try {
-      if (!"q35-container".equals(h.get("format").getAsString())) {
-        throw new ContainerFormatException(src + ": header format is not q35-container");
-      }
-      JsonObject cj = h.getAsJsonObject("config");
-      LlamaConfig c = new LlamaConfig(cj.get("dim").getAsInt(), cj.get("hiddenDim").getAsInt(),
-          cj.get("nLayers").getAsInt(), cj.get("nHeads").getAsInt(),
-          cj.get("nKvHeads").getAsInt(), cj.get("vocabSize").getAsInt(),
-          cj.get("seqLen").getAsInt(), cj.get("sharedClassifier").getAsBoolean(),
-          cj.get("ropeTheta").getAsFloat(), cj.get("rmsEps").getAsFloat());
-      try {
-        c.validate(src);
-      } catch (ModelFormatException e) {
-        throw new ContainerFormatException(String.valueOf(e.getMessage()));
-      }
-      Map<String, float[]> floats = new HashMap<>();
-      Map<String, QuantizedMatrix> matrices = new HashMap<>();
-      Vocabulary vocab = null;
-      for (JsonElement te : h.getAsJsonArray("tensors")) {
-        JsonObject t = te.getAsJsonObject();
-        String name = t.get("name").getAsString();
-        if (floats.containsKey(name) || matrices.containsKey(name)) {
-          throw new ContainerFormatException(src + ": tensor " + name + " appears twice");
-        }
-        String format = t.get("format").getAsString();
-        JsonObject blobs = t.getAsJsonObject("blobs");
-        if (format.equals("llama2c-tokenizer")) {
-          byte[] data = blob(ch, blobs, "data", -1, dataEnd, src, name);
-          try {
-            vocab = q35.model.Llama2cTokenizerReader.read(data, c.vocabSize(), src + " tokenizer");
-          } catch (ModelFormatException e) {
-            throw new ContainerFormatException(String.valueOf(e.getMessage()));
-          }
-        } else if (format.equals("f32")) {
-          long count = t.has("length") ? t.get("length").getAsLong()
-              : t.get("rows").getAsLong() * t.get("cols").getAsLong();
-          float[] f = floats(blob(ch, blobs, "data", 4 * count, dataEnd, src, name));
-          for (int i = 0; i < f.length; i++) {
-            if (!Float.isFinite(f[i])) {
-              throw new ContainerFormatException(src + ": tensor " + name + " element " + i
-                  + " is " + f[i]);
-            }
-          }
-          floats.put(name, f);
-        } else {
-          WeightFormat wf = WeightFormat.parse(format);
-          int rows = t.get("rows").getAsInt();
-          int cols = t.get("cols").getAsInt();
-          int g = t.get("groupSize").getAsInt();
-          if (rows < 1 || cols < 1 || g < 1 || g > cols || (g != cols && g % 2 != 0)) {
-            throw new ContainerFormatException(src + ": tensor " + name + " has bad shape "
-                + rows + " x " + cols + " group " + g);
-          }
-          long groups = (cols + g - 1) / g;
-          byte[] packed = blob(ch, blobs, "packed", rows * wf.rowBytes(cols), dataEnd, src,
-              name);
-          float[] s = floats(blob(ch, blobs, "scales", 4 * rows * groups, dataEnd, src, name));
-          float[] m = floats(blob(ch, blobs, "offsets", 4 * rows * groups, dataEnd, src, name));
-          QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
-          try {
-            // The kernel's checks of the stored values (padding, scale and offset ranges), for
-            // every format, q8 included; every backend makes them again when it prepares q.
-            q.checkValues();
-          } catch (IllegalArgumentException e) {
-            throw new ContainerFormatException(src + ": tensor " + name + ": " + e.getMessage());
-          }
-          matrices.put(name, q);
-        }
-      }
-      return new Contents(c, h.get("weightFormat").getAsString(),
-          h.get("classifierQuantized").getAsBoolean(), floats, matrices, vocab);
-    } catch (NullPointerException | ClassCastException | IllegalStateException
-        | UnsupportedOperationException | NumberFormatException e) {
-      throw new ContainerFormatException(src + ": header is missing a field or has a wrong"
-          + " type: " + e);
+      return parse(in, q35.model.Json.parseObject(hb, src + ": header"), headerOffset, src);
+    } catch (ContainerFormatException e) {
+      throw e;
+    } catch (ModelFormatException e) {
+      throw new ContainerFormatException(String.valueOf(e.getMessage()), e);
     } catch (IllegalArgumentException e) {
-      throw new ContainerFormatException(src + ": " + e.getMessage());
+      // the documented shape and value errors of WeightFormat, QuantizedMatrix and the kernel
+      throw new ContainerFormatException(src + ": " + e.getMessage(), e);
     }
   }
 
-  private static byte[] blob(FileChannel ch, JsonObject blobs, String key, long expected,
-      long dataEnd, String src, String tensor) throws IOException {
-    JsonObject b = blobs.getAsJsonObject(key);
-    if (b == null) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " has no " + key + " blob");
+  private static Contents parse(Input in, JsonObject h, long dataEnd, String src)
+      throws IOException {
+    String what = src + ": header";
+    if (!"q35-container".equals(Json.string(h, "format", what))) {
+      throw new ContainerFormatException(what + ": 'format' is not q35-container");
     }
-    long off = b.get("offset").getAsLong();
-    long len = b.get("length").getAsLong();
-    if (off % ALIGN != 0 || off < PREAMBLE) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " offset "
-          + off + " is not 64-byte aligned");
+    if (Json.integer(h, "version", 0, Integer.MAX_VALUE, what) != VERSION) {
+      throw new ContainerFormatException(what + ": 'version' differs from the preamble's "
+          + VERSION);
     }
-    if (len < 0 || off > dataEnd - len || len > Integer.MAX_VALUE - 8) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " ["
-          + off + ", +" + len + ") runs past the data section (truncated?)");
+    JsonObject cj = Json.object(h, "config", what);
+    String cw = what + ": config";
+    LlamaConfig c = new LlamaConfig(positive(cj, "dim", cw), positive(cj, "hiddenDim", cw),
+        positive(cj, "nLayers", cw), positive(cj, "nHeads", cw), positive(cj, "nKvHeads", cw),
+        positive(cj, "vocabSize", cw), positive(cj, "seqLen", cw),
+        Json.boolValue(cj, "sharedClassifier", null, cw),
+        Json.floatValue(cj, "ropeTheta", null, cw), Json.floatValue(cj, "rmsEps", null, cw));
+    c.validate(src);
+    String weightFormat = Json.string(h, "weightFormat", what);
+    boolean classifierQuantized = Json.boolValue(h, "classifierQuantized", null, what);
+    JsonArray table = Json.array(h, "tensors", what);
+    Map<String, float[]> floats = new HashMap<>();
+    Map<String, QuantizedMatrix> matrices = new HashMap<>();
+    Vocabulary vocab = null;
+    for (int i = 0; i < table.size(); i++) {
+      JsonObject t = Json.asObject(table.get(i), what + ": tensors[" + i + "]");
+      String name = Json.string(t, "name", what + ": tensors[" + i + "]");
+      String tw = what + ": tensor " + name;
+      if (floats.containsKey(name) || matrices.containsKey(name)
+          || (vocab != null && name.equals("tokenizer"))) {
+        throw new ContainerFormatException(tw + " appears twice");
+      }
+      String format = Json.string(t, "format", tw);
+      JsonObject blobs = Json.object(t, "blobs", tw);
+      if (format.equals("llama2c-tokenizer")) {
+        if (vocab != null) {
+          throw new ContainerFormatException(tw + ": a second tokenizer");
+        }
+        byte[] data = blob(in, blobs, "data", -1, dataEnd, tw);
+        vocab = q35.model.Llama2cTokenizerReader.read(data, c.vocabSize(), src + " tokenizer");
+      } else if (format.equals("f32")) {
+        long count;
+        if (t.has("length")) {
+          count = Json.integer(t, "length", 1, Integer.MAX_VALUE, tw);
+        } else {
+          count = Json.integer(t, "rows", 1, Integer.MAX_VALUE, tw)
+              * Json.integer(t, "cols", 1, Integer.MAX_VALUE, tw);
+          if (count > Integer.MAX_VALUE) {
+            throw new ContainerFormatException(tw + ": " + count + " elements exceed 2^31 - 1");
+          }
+        }
+        float[] f = floats(blob(in, blobs, "data", 4 * count, dataEnd, tw));
+        for (int j = 0; j < f.length; j++) {
+          if (!Float.isFinite(f[j])) {
+            throw new ContainerFormatException(tw + ": element " + j + " is " + f[j]);
+          }
+        }
+        floats.put(name, f);
+      } else {
+        WeightFormat wf = WeightFormat.parse(format);
+        int rows = positive(t, "rows", tw);
+        int cols = positive(t, "cols", tw);
+        int g = positive(t, "groupSize", tw);
+        if (g > cols || (g != cols && g % 2 != 0)) {
+          throw new ContainerFormatException(tw + ": bad shape " + rows + " x " + cols
+              + " group " + g);
+        }
+        long groups = (cols + (long) g - 1) / g;
+        long codes = rows * wf.rowBytes(cols);
+        long params = 4L * rows * groups;
+        if (codes > Integer.MAX_VALUE - 8 || params > Integer.MAX_VALUE - 8) {
+          throw new ContainerFormatException(tw + ": shape " + rows + " x " + cols
+              + " is too large for one array");
+        }
+        byte[] packed = blob(in, blobs, "packed", codes, dataEnd, tw);
+        float[] s = floats(blob(in, blobs, "scales", params, dataEnd, tw));
+        float[] m = floats(blob(in, blobs, "offsets", params, dataEnd, tw));
+        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
+        // The kernel's checks of the stored values (padding, scale and offset ranges), for
+        // every format, q8 included; every backend makes them again when it prepares q.
+        q.checkValues();
+        matrices.put(name, q);
+      }
+    }
+    return new Contents(c, weightFormat, classifierQuantized, floats, matrices, vocab);
+  }
+
+  /** A required int member in [1, 2^31 - 1]. */
+  private static int positive(JsonObject o, String key, String what) throws ModelFormatException {
+    return (int) Json.integer(o, key, 1, Integer.MAX_VALUE, what);
+  }
+
+  private static byte[] blob(Input in, JsonObject blobs, String key, long expected,
+      long dataEnd, String tw) throws IOException {
+    String bw = tw + ": blob " + key;
+    JsonObject b = Json.object(blobs, key, tw + ": blobs");
+    long off = Json.integer(b, "offset", PREAMBLE, Long.MAX_VALUE, bw);
+    long len = Json.integer(b, "length", 0, Long.MAX_VALUE, bw);
+    long crc = Json.integer(b, "crc32c", 0, 0xffffffffL, bw);
+    if (off % ALIGN != 0) {
+      throw new ContainerFormatException(bw + ": offset " + off + " is not 64-byte aligned");
+    }
+    if (off > dataEnd - len || len > Integer.MAX_VALUE - 8) {
+      throw new ContainerFormatException(bw + ": [" + off + ", +" + len
+          + ") runs past the data section, which ends at " + dataEnd + " (truncated?)");
     }
     if (expected >= 0 && len != expected) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key + " has "
-          + len + " bytes, its shape needs " + expected);
+      throw new ContainerFormatException(bw + ": " + len + " bytes, the tensor's shape needs "
+          + expected);
     }
-    byte[] data = read(ch, off, (int) len, src).array();
-    if (crc(data, 0, data.length) != b.get("crc32c").getAsInt()) {
-      throw new ContainerFormatException(src + ": tensor " + tensor + " " + key
-          + " checksum mismatch (corrupted)");
+    byte[] data = in.read(off, (int) len).array();
+    if ((crc(data, 0, data.length) & 0xffffffffL) != crc) {
+      throw new ContainerFormatException(bw + ": checksum mismatch (corrupted)");
     }
     return data;
   }

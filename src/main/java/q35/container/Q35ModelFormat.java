@@ -41,6 +41,12 @@ public final class Q35ModelFormat implements ModelFormat {
   static LlamaWeights weights(Q35Container.Contents c, String src) throws ModelFormatException {
     LlamaConfig cfg = c.config();
     int layers = cfg.nLayers();
+    // Nothing is sized from the config before the table is known to hold its tensors.
+    long needed = 9L * layers + 2;
+    if (c.floats().size() + c.matrices().size() < needed) {
+      throw new ModelFormatException(src + ": the config's " + layers + " layers need at least "
+          + needed + " tensors, the container has " + (c.floats().size() + c.matrices().size()));
+    }
     float[][] rmsAtt = new float[layers][];
     float[][] rmsFfn = new float[layers][];
     float[][][] mats = new float[7][layers][];

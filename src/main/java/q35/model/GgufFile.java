@@ -15,7 +15,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A parsed GGUF (version 2 or 3) file: metadata key/values, tensor infos and the tensor data.
  * Metadata values map to Java as: unsigned and signed integers to {@link Long} (uint64 keeps its
  * bit pattern), float32 to {@link Float}, float64 to {@link Double}, bool to {@link Boolean},
- * string to {@link String}, array to an unmodifiable {@link List} of those. Tensor data types F32,
+ * string to {@link String}. An array of numbers or booleans becomes a primitive array of the
+ * element's width, holding its bit patterns ({@code byte[]} for uint8/int8, {@code short[]},
+ * {@code int[]}, {@code long[]} for 64-bit, {@code float[]}, {@code double[]}, {@code
+ * boolean[]}); an array of strings or arrays an unmodifiable {@link List}. Tensor data types F32,
  * F16 and BF16 are supported; any other type is rejected while parsing the header.
  */
 public final class GgufFile {
@@ -176,17 +179,76 @@ public final class GgufFile {
           throw r.error("array " + key + " has unknown element type " + elemType);
         }
         r.need(count, minBytes, "array " + key + " of " + count + " elements");
-        List<Object> list = new ArrayList<>((int) count);
-        for (long i = 0; i < count; i++) {
-          list.add(value(r, elemType, key + "[" + i + "]", depth + 1));
-        }
-        return Collections.unmodifiableList(list);
+        return array(r, elemType, (int) count, key, depth);
       }
       case 10: return r.int64(what);
       case 11: return r.int64(what);
       case 12: return r.float64(what);
       default:
         throw r.error("metadata " + key + " has unknown value type " + type + " at offset " + (r.position() - 4));
+    }
+  }
+
+  /**
+   * An array's elements: numbers and booleans in a primitive array of their own width (never
+   * boxed, so memory stays proportional to the file), strings and nested arrays in a list.
+   */
+  private static Object array(ByteReader r, int type, int n, String key, int depth)
+      throws ModelFormatException {
+    String what = "element of array " + key;
+    switch (type) {
+      case 0: case 1: {
+        return r.bytes(n, what);
+      }
+      case 2: case 3: {
+        short[] a = new short[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = r.int16(what);
+        }
+        return a;
+      }
+      case 4: case 5: {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = r.int32(what);
+        }
+        return a;
+      }
+      case 6: {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = r.float32(what);
+        }
+        return a;
+      }
+      case 7: {
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = (Boolean) value(r, 7, key, depth + 1);
+        }
+        return a;
+      }
+      case 10: case 11: {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = r.int64(what);
+        }
+        return a;
+      }
+      case 12: {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = r.float64(what);
+        }
+        return a;
+      }
+      default: {
+        List<Object> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          list.add(value(r, type, key + "[" + i + "]", depth + 1));
+        }
+        return Collections.unmodifiableList(list);
+      }
     }
   }
 
@@ -211,6 +273,11 @@ public final class GgufFile {
 
   public int alignment() {
     return alignment;
+  }
+
+  /** Bytes of the tensor data section (from its aligned start to the end of the file). */
+  public long dataBytes() {
+    return Math.max(0, bytes.length - dataStart);
   }
 
   public Map<String, Object> metadata() {

@@ -57,6 +57,12 @@ public final class GgufLlamaReader {
     if (scaling != null && !"none".equals(scaling)) {
       throw new ModelFormatException(src + ": llama.rope.scaling.type " + scaling + " is not supported");
     }
+    // Nothing is sized from the config before the file is known to hold its weights.
+    long minBytes = 2 * c.weightCount();
+    if (minBytes > g.dataBytes()) {
+      throw new ModelFormatException(src + ": config " + c + " needs at least " + minBytes
+          + " bytes of tensor data (2 per weight), the file has " + g.dataBytes());
+    }
     int kv = c.kvDim();
     float[] tokenEmbedding = g.floats("token_embd.weight", dim, vocab);
     float[][] rmsAtt = new float[layers][];
@@ -103,11 +109,11 @@ public final class GgufLlamaReader {
           + vocabSize + " strings");
     }
     List<?> tl = (List<?>) tokens;
-    List<?> sl = scores instanceof List ? (List<?>) scores : List.of();
-    if (scores != null && sl.size() != vocabSize) {
+    if (scores != null && (!(scores instanceof float[]) || ((float[]) scores).length != vocabSize)) {
       throw new ModelFormatException(g.source() + ": tokenizer.ggml.scores must be an array of "
-          + vocabSize + " floats");
+          + vocabSize + " float32");
     }
+    float[] sl = scores == null ? null : (float[]) scores;
     byte[][] pieces = new byte[vocabSize][];
     float[] sc = new float[vocabSize];
     int maxLen = 1;
@@ -118,13 +124,12 @@ public final class GgufLlamaReader {
       }
       pieces[i] = ((String) t).replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
       maxLen = Math.max(maxLen, pieces[i].length);
-      if (!sl.isEmpty()) {
-        Object s = sl.get(i);
-        if (!(s instanceof Float) || !Float.isFinite((Float) s)) {
-          throw new ModelFormatException(g.source() + ": tokenizer.ggml.scores[" + i + "] = " + java.util.Objects.toString(s)
+      if (sl != null) {
+        if (!Float.isFinite(sl[i])) {
+          throw new ModelFormatException(g.source() + ": tokenizer.ggml.scores[" + i + "] = " + sl[i]
               + " is not a finite float32");
         }
-        sc[i] = (Float) s;
+        sc[i] = sl[i];
       }
     }
     return new Vocabulary(pieces, sc, maxLen);

@@ -3,7 +3,6 @@ package q35.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,21 +31,17 @@ public final class HfLlamaReader {
     if (!Files.isRegularFile(configFile)) {
       throw new ModelFormatException(dir + ": no config.json (not a Hugging Face model directory)");
     }
-    JsonObject cfg = Json.parseObject(
-        new String(ModelFiles.readAll(configFile), StandardCharsets.UTF_8), configFile.toString());
+    JsonObject cfg = Json.parseObject(ModelFiles.readAll(configFile, SafetensorsFile.MAX_HEADER_BYTES), configFile.toString());
     List<SafetensorsFile> files = new ArrayList<>();
     Path single = dir.resolve("model.safetensors");
     Path index = dir.resolve("model.safetensors.index.json");
     if (Files.isRegularFile(single)) {
       files.add(SafetensorsFile.read(single));
     } else if (Files.isRegularFile(index)) {
-      JsonObject idx = Json.parseObject(new String(ModelFiles.readAll(index), StandardCharsets.UTF_8), index.toString());
+      JsonObject idx = Json.parseObject(ModelFiles.readAll(index, SafetensorsFile.MAX_HEADER_BYTES), index.toString());
       Set<String> shards = new LinkedHashSet<>();
       for (Map.Entry<String, JsonElement> e : Json.object(idx, "weight_map", index.toString()).entrySet()) {
-        if (!e.getValue().isJsonPrimitive()) {
-          throw new ModelFormatException(index + ": weight_map." + e.getKey() + " must be a file name");
-        }
-        shards.add(e.getValue().getAsString());
+        shards.add(Json.asString(e.getValue(), index + ": weight_map." + e.getKey()));
       }
       for (String shard : shards) {
         Path p = dir.resolve(shard).normalize();
@@ -59,6 +54,13 @@ public final class HfLlamaReader {
       throw new ModelFormatException(dir + ": neither model.safetensors nor model.safetensors.index.json");
     }
     return new LoadedModel(build(cfg, files, dir.toString()), null);
+  }
+
+  /** Builds weights from config.json bytes (UTF-8) and the bytes of one model.safetensors. */
+  public static LlamaWeights fromBytes(byte[] configJson, byte[] safetensors, String source)
+      throws ModelFormatException {
+    JsonObject cfg = Json.parseObject(configJson, source + "/config.json");
+    return build(cfg, List.of(SafetensorsFile.parse(safetensors, source + "/model.safetensors")), source);
   }
 
   /** Builds weights from config.json text and the bytes of one model.safetensors. */
@@ -93,9 +95,24 @@ public final class HfLlamaReader {
       throw new ModelFormatException(what + ": head_dim differs from hidden_size / num_attention_heads");
     }
     Lookup lookup = new Lookup(files, source);
-    boolean tie = Json.boolValue(cfg, "tie_word_embeddings", false, what) || !lookup.has("lm_head.weight");
+    // transformers' LlamaConfig defaults tie_word_embeddings to false: without the flag the
+    // classifier must be in the file, and its absence is an error, not a silent tie.
+    boolean tie = Json.boolValue(cfg, "tie_word_embeddings", false, what);
+    if (!tie && !lookup.has("lm_head.weight")) {
+      throw new ModelFormatException(source + ": missing tensor lm_head.weight, and config.json"
+          + " does not set tie_word_embeddings to true");
+    }
     LlamaConfig c = new LlamaConfig(dim, hidden, layers, heads, kvHeads, vocab, seqLen, tie, theta, eps);
     c.validate(source);
+    // Nothing is sized from the config before the files are known to hold its weights.
+    long dataBytes = 0;
+    for (SafetensorsFile f : files) {
+      dataBytes += f.dataBytes();
+    }
+    if (2 * c.weightCount() > dataBytes) {
+      throw new ModelFormatException(source + ": config " + c + " needs at least "
+          + 2 * c.weightCount() + " bytes of tensor data (2 per weight), the files hold " + dataBytes);
+    }
     int kv = c.kvDim();
     float[] emb = lookup.floats("model.embed_tokens.weight", vocab, dim);
     float[][] rmsAtt = new float[layers][];

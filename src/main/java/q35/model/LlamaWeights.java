@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Arrays are shared, not copied: treat them as read-only.
  */
-public final class LlamaWeights {
+public final class LlamaWeights implements WeightSource {
   private final LlamaConfig config;
   /** (vocabSize, dim). */
   public final float[] tokenEmbedding;
@@ -92,8 +92,40 @@ public final class LlamaWeights {
     this.wcls = wcls;
   }
 
+  @Override
   public LlamaConfig config() {
     return config;
+  }
+
+  @Override
+  public float[] tokenEmbedding() {
+    return tokenEmbedding;
+  }
+
+  @Override
+  public float[] layer(LayerTensor t, int layer) {
+    float[][] all = switch (t) {
+      case RMS_ATT -> rmsAtt;
+      case WQ -> wq;
+      case WK -> wk;
+      case WV -> wv;
+      case WO -> wo;
+      case RMS_FFN -> rmsFfn;
+      case W1 -> w1;
+      case W2 -> w2;
+      case W3 -> w3;
+    };
+    return all[layer];
+  }
+
+  @Override
+  public float[] rmsFinal() {
+    return rmsFinal;
+  }
+
+  @Override
+  public float[] classifier() {
+    return wcls;
   }
 
   /** The same weights under a config with another sequence length. */

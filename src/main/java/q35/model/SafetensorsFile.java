@@ -58,6 +58,11 @@ public final class SafetensorsFile {
     for (Map.Entry<String, JsonElement> e : header.entrySet()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) {
+        // the format allows only a flat map of strings here
+        JsonObject meta = Json.asObject(e.getValue(), source + ": __metadata__");
+        for (Map.Entry<String, JsonElement> m : meta.entrySet()) {
+          Json.asString(m.getValue(), source + ": __metadata__." + m.getKey());
+        }
         continue;
       }
       String what = source + ": tensor " + name;
@@ -98,13 +103,21 @@ public final class SafetensorsFile {
       }
       tensors.put(name, new Tensor(name, dtype, shape, begin, end));
     }
+    // As the format's reference implementation requires: the tensors tile the data section,
+    // in some order, with no overlap, no gap and nothing after the last one.
     List<Tensor> sorted = new ArrayList<>(tensors.values());
-    sorted.sort(Comparator.comparingLong(Tensor::begin));
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).begin() < sorted.get(i - 1).end()) {
-        throw new ModelFormatException(source + ": tensors " + sorted.get(i - 1).name() + " and "
-            + sorted.get(i).name() + " overlap");
+    sorted.sort(Comparator.comparingLong(Tensor::begin).thenComparingLong(Tensor::end));
+    long covered = 0;
+    for (Tensor t : sorted) {
+      if (t.begin() != covered) {
+        throw new ModelFormatException(source + ": tensor " + t.name() + " starts at data offset "
+            + t.begin() + ", expected " + covered + (t.begin() < covered ? " (overlap)" : " (gap)"));
       }
+      covered = t.end();
+    }
+    if (covered != dataBytes) {
+      throw new ModelFormatException(source + ": the tensors end at data offset " + covered
+          + " but the data section has " + dataBytes + " bytes (trailing bytes)");
     }
     return new SafetensorsFile(source, tensors, bytes, dataStart);
   }
@@ -119,6 +132,11 @@ public final class SafetensorsFile {
 
   public String source() {
     return source;
+  }
+
+  /** Bytes of the data section (after the header). */
+  public long dataBytes() {
+    return bytes.length - dataStart;
   }
 
   public Map<String, Tensor> tensors() {

@@ -139,10 +139,13 @@ class Q35ContainerTest {
     assertTrue(e.getMessage().contains("flip.q35"), e.getMessage());
   }
 
-  /** True for the alignment gaps and the preamble's reserved tail, which no checksum covers. */
+  /**
+   * True for the alignment gaps between blobs, which no checksum covers. (The preamble's reserved
+   * tail, bytes 40..63, is not among them: a reader refuses it unless it is zero.)
+   */
   static boolean isPaddingByte(int at) throws IOException {
-    if (at >= 40 && at < 64) {
-      return true;
+    if (at < 64) {
+      return false;
     }
     java.nio.ByteBuffer pre = java.nio.ByteBuffer.wrap(goodBytes, 0, 64)
         .order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -189,6 +192,22 @@ class Q35ContainerTest {
     try (Stream<Path> s = Files.list(dir)) {
       List<Path> tmps = s.filter(x -> x.toString().endsWith(".tmp")).toList();
       assertEquals(List.of(), tmps);
+    }
+  }
+
+  @Test
+  void reservedPreambleFieldsMustBeZero() throws IOException {
+    Path p = dir.resolve("reserved.q35");
+    for (int at : new int[] {12, 15, 40, 63}) {
+      byte[] b = goodBytes.clone();
+      b[at] = 1;
+      // a writer that set them would also have covered bytes 0..35 with the preamble CRC
+      int crc = Q35Container.crc(b, 0, 36);
+      java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(36, crc);
+      Files.write(p, b);
+      String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+          .getMessage();
+      assertTrue(msg.contains(at < 16 ? "flags" : "reserved preamble byte " + at), msg);
     }
   }
 

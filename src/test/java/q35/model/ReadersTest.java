@@ -132,6 +132,10 @@ class ReadersTest {
     md.put("i64", new Object[] {11, -9L});
     md.put("f64", new Object[] {12, 0.25});
     md.put("empty", new Object[] {9, new Object[] {0, List.of()}});
+    md.put("u8s", new Object[] {9, new Object[] {0, List.of(1, 200)}});
+    md.put("f32s", new Object[] {9, new Object[] {6, List.of(0.5f)}});
+    md.put("bools", new Object[] {9, new Object[] {7, List.of(true, false)}});
+    md.put("u64s", new Object[] {9, new Object[] {10, List.of(-1L)}});
     GgufFile g = GgufFile.parse(TinyModels.gguf(md, List.of(), 32), "types.gguf");
     assertEquals(200L, g.get("u8"));
     assertEquals(-5L, g.get("i8"));
@@ -142,12 +146,17 @@ class ReadersTest {
     assertEquals(1.5f, g.get("f32"));
     assertEquals(true, g.get("bool"));
     assertEquals("h\u00e9llo", g.get("str"));
-    assertEquals(List.of(1L, 2L, 3L), g.get("arr"));
+    // numeric arrays are primitive arrays of the element's width, never boxed
+    assertArrayEquals(new int[] {1, 2, 3}, (int[]) g.get("arr"));
+    assertArrayEquals(new byte[] {1, (byte) 200}, (byte[]) g.get("u8s"));
+    assertArrayEquals(new float[] {0.5f}, (float[]) g.get("f32s"));
+    assertArrayEquals(new boolean[] {true, false}, (boolean[]) g.get("bools"));
+    assertArrayEquals(new long[] {-1L}, (long[]) g.get("u64s"));
     assertEquals(List.of(List.of("a", "b")), g.get("nested"));
     assertEquals(-1L, g.get("u64")); // uint64 max keeps its bit pattern
     assertEquals(-9L, g.get("i64"));
     assertEquals(0.25, g.get("f64"));
-    assertEquals(List.of(), g.get("empty"));
+    assertArrayEquals(new byte[0], (byte[]) g.get("empty"));
     assertEquals(3, g.version());
     assertEquals(-7, g.intValue("i32", null));
     assertThrows(ModelFormatException.class, () -> g.intValue("u32", null));
