@@ -28,6 +28,7 @@ import q35.quant.WeightFormat;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = MatvecBenchCommand.class,
     description = "Tokens/second of float and quantized generation, measured side by side;"
         + " prints medians and ratios to the float model.")
 final class BenchCommand implements Callable<Integer> {
