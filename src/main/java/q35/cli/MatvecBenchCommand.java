@@ -59,6 +59,18 @@ final class MatvecBenchCommand implements Callable<Integer> {
       "Backend (default: ${DEFAULT-VALUE}).")
   String backendName = "fast";
 
+  @Option(names = "--llama7b-layers", paramLabel = "L", defaultValue = "0", description =
+      "Instead of one matrix: L distinct layers shaped like Llama-2-7B's (dim 4096, hidden"
+          + " 11008: wq, wk, wv, wo, w1, w3, w2), random weights quantized row block by row"
+          + " block; times whole layer passes (one token) per format and reports tokens/s of"
+          + " the L layers and of 32 such layers (default: ${DEFAULT-VALUE}: off).")
+  int llamaLayers = 0;
+
+  /** Llama-2-7B's linear layers of one transformer layer: outputs, inputs. */
+  private static final int[][] LLAMA7B = {
+      {4096, 4096}, {4096, 4096}, {4096, 4096}, {4096, 4096}, {11008, 4096}, {11008, 4096},
+      {4096, 11008}};
+
   /** One format's matrices (copies of one matrix) and how it runs one product. */
   private static final class Subject {
     final String name;
@@ -105,6 +117,9 @@ final class MatvecBenchCommand implements Callable<Integer> {
     if (rows < 1 || cols < 1 || rounds < 1 || threads.length == 0) {
       System.err.println("bench matvec: --rows, --cols, --rounds and --threads must be >= 1");
       return 2;
+    }
+    if (llamaLayers > 0) {
+      return layers(base);
     }
     int n = rows;
     int k = cols;
@@ -216,6 +231,116 @@ final class MatvecBenchCommand implements Callable<Integer> {
           + " |%n", s.name, 8.0 * s.weightBytes / macs, s.copies(), med * 1e6, min * 1e6,
           macs / med / 1e9, s.weightBytes / med / 1e9, int4 / med, f32 / med);
     }
+  }
+
+  /** The 7B-shaped layer set: one token = every matrix of every layer once, in order. */
+  private int layers(Backend base) {
+    System.out.printf(Locale.ROOT, "bench matvec --llama7b-layers %d: %d distinct layers of"
+        + " Llama-2-7B's shapes, backend %s, Java %s, %d cores, %d rounds interleaved (after 2"
+        + " warm-up)%n", llamaLayers, llamaLayers, base.name(), System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(), rounds);
+    long macsPerLayer = 0;
+    for (int[] shape : LLAMA7B) {
+      macsPerLayer += (long) shape[0] * shape[1];
+    }
+    for (int t : threads) {
+      Backend b = base.withThreads(t);
+      List<String> names = new ArrayList<>();
+      List<List<PreparedMatrix>> sets = new ArrayList<>();
+      List<Long> bytes = new ArrayList<>();
+      for (String f : formats.split(",")) {
+        WeightFormat wf = WeightFormat.parse(f.trim());
+        if (wf.kind() == WeightFormat.Kind.F32) {
+          continue; // 3.2 GB of float32 per 4 layers: not held here
+        }
+        long t0 = System.nanoTime();
+        List<PreparedMatrix> set = new ArrayList<>();
+        long total = 0;
+        Random random = new Random(7);
+        for (int l = 0; l < llamaLayers; l++) {
+          for (int[] shape : LLAMA7B) {
+            QuantizedMatrix q = streamed(wf, shape[0], shape[1], random);
+            total += q.packed().length + 4L * q.scales().length + 4L * q.offsets().length;
+            set.add(b.prepare(q));
+          }
+        }
+        System.out.printf(Locale.ROOT, "  %s: %.0f MB of weights quantized and prepared in %.1f"
+            + " s%n", wf, total / 1e6, (System.nanoTime() - t0) / 1e9);
+        names.add(wf.toString());
+        sets.add(set);
+        bytes.add(total);
+      }
+      double[][] seconds = new double[names.size()][rounds];
+      byte[] xq = new byte[11008];
+      Random random = new Random(3);
+      for (int i = 0; i < xq.length; i++) {
+        xq[i] = (byte) (random.nextInt(255) - 127);
+      }
+      float[] xScales = {1f / 127};
+      byte[] xq4096 = java.util.Arrays.copyOf(xq, 4096);
+      float[] y = new float[11008];
+      float[] y4096 = new float[4096];
+      int tokens = 3;
+      for (int r = -2; r < rounds; r++) {
+        for (int i = 0; i < sets.size(); i++) {
+          long t0 = System.nanoTime();
+          for (int token = 0; token < tokens; token++) {
+            for (PreparedMatrix p : sets.get(i)) {
+              p.multiply(1, p.cols() == xq.length ? xq : xq4096, xScales,
+                  p.rows() == y.length ? y : y4096);
+            }
+          }
+          if (r >= 0) {
+            seconds[i][r] = (System.nanoTime() - t0) / 1e9 / tokens;
+          }
+        }
+      }
+      System.out.printf(Locale.ROOT, "%n%d thread%s (%s)%n", t, t == 1 ? "" : "s",
+          b.description());
+      System.out.println("| format | weight MB (" + llamaLayers + " layers) | median ms per"
+          + " token | tok/s, " + llamaLayers + " layers | tok/s, 32 layers (scaled) | G MAC/s |"
+          + " GB/s weights |");
+      System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+      for (int i = 0; i < names.size(); i++) {
+        double med = median(seconds[i]);
+        double macs = (double) macsPerLayer * llamaLayers;
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f | %.2f | %.3f | %.2f | %.2f |%n",
+            names.get(i), bytes.get(i) / 1e6, med * 1e3, 1 / med, llamaLayers / (32 * med),
+            macs / med / 1e9, bytes.get(i) / med / 1e9);
+      }
+      for (List<PreparedMatrix> set : sets) {
+        set.forEach(PreparedMatrix::close);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * An n x k matrix of random weights quantized 256 rows at a time (rows are quantized
+   * independently, so this equals quantizing the whole float matrix, which is never held).
+   */
+  private static QuantizedMatrix streamed(WeightFormat wf, int n, int k, Random random) {
+    int block = 256;
+    int g = wf.groupFor(k);
+    int groups = (k + g - 1) / g;
+    long rowBytes = wf.rowBytes(k);
+    byte[] packed = new byte[Math.toIntExact(n * rowBytes)];
+    float[] scales = new float[n * groups];
+    float[] offsets = new float[n * groups];
+    float[] w = new float[block * k];
+    for (int j = 0; j < n; j += block) {
+      int count = Math.min(block, n - j);
+      float[] chunk = count == block ? w : new float[count * k];
+      for (int i = 0; i < chunk.length; i++) {
+        chunk[i] = (float) (random.nextGaussian() * 0.02);
+      }
+      QuantizedMatrix q = QuantizedMatrix.quantize(wf, chunk, count, k);
+      System.arraycopy(q.packed(), 0, packed, Math.toIntExact(j * rowBytes),
+          q.packed().length);
+      System.arraycopy(q.scales(), 0, scales, j * groups, q.scales().length);
+      System.arraycopy(q.offsets(), 0, offsets, j * groups, q.offsets().length);
+    }
+    return new QuantizedMatrix(wf.kind(), n, k, g, packed, scales, offsets);
   }
 
   private static double median(double[] v) {

@@ -142,7 +142,7 @@ final class FastMatrix implements PreparedMatrix {
       sums = new int[m * groups];
       corr = new int[m * groups];
     }
-    java.util.Arrays.fill(xs, 0, m * stride, (short) 0);
+    // Positions k and beyond of a row are never written: they stay 0 from the allocation.
     int odd = kind == WeightFormat.Kind.Q35 ? 2 : 1;
     int[] rowSums = new int[groups];
     for (int r = 0; r < m; r++) {
