@@ -291,5 +291,6 @@ class FastEdgeCasesTest {
     int[] ran = new int[4];
     Workers.run(4, part -> ran[part]++);
     assertArrayEquals(new int[] {1, 1, 1, 1}, ran);
+    assertTrue(!Thread.currentThread().isInterrupted(), "no interrupt made up");
   }
 }
