@@ -126,7 +126,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
     Random random = new Random(42);
     float[] w = new float[Math.multiplyExact(n, k)];
     for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (random.nextGaussian() * 0.02);
+      w[i] = weight(random);
     }
     byte[] xq = new byte[k];
     float[] x = new float[k];
@@ -182,6 +182,11 @@ final class MatvecBenchCommand implements Callable<Integer> {
           q.packed().clone(), q.scales().clone(), q.offsets().clone())));
     }
     return s;
+  }
+
+  /** A random weight, uniform in [-0.04, 0.04): speed does not depend on the values. */
+  private static float weight(Random random) {
+    return (random.nextFloat() - 0.5f) * 0.08f;
   }
 
   /** Copies of a matrix of {@code bytes} that fill the working set (at least one). */
@@ -243,32 +248,40 @@ final class MatvecBenchCommand implements Callable<Integer> {
     for (int[] shape : LLAMA7B) {
       macsPerLayer += (long) shape[0] * shape[1];
     }
+    List<String> names = new ArrayList<>();
+    List<List<QuantizedMatrix>> stored = new ArrayList<>();
+    List<Long> bytes = new ArrayList<>();
+    for (String f : formats.split(",")) {
+      WeightFormat wf = WeightFormat.parse(f.trim());
+      if (wf.kind() == WeightFormat.Kind.F32) {
+        continue; // 3.2 GB of float32 per 4 layers: not held here
+      }
+      long t0 = System.nanoTime();
+      List<QuantizedMatrix> set = new ArrayList<>();
+      long total = 0;
+      Random random = new Random(7);
+      for (int l = 0; l < llamaLayers; l++) {
+        for (int[] shape : LLAMA7B) {
+          QuantizedMatrix q = streamed(wf, shape[0], shape[1], random);
+          total += q.packed().length + 4L * q.scales().length + 4L * q.offsets().length;
+          set.add(q);
+        }
+      }
+      System.out.printf(Locale.ROOT, "  %s: %.0f MB of weights quantized in %.1f s%n", wf,
+          total / 1e6, (System.nanoTime() - t0) / 1e9);
+      names.add(wf.toString());
+      stored.add(set);
+      bytes.add(total);
+    }
     for (int t : threads) {
       Backend b = base.withThreads(t);
-      List<String> names = new ArrayList<>();
       List<List<PreparedMatrix>> sets = new ArrayList<>();
-      List<Long> bytes = new ArrayList<>();
-      for (String f : formats.split(",")) {
-        WeightFormat wf = WeightFormat.parse(f.trim());
-        if (wf.kind() == WeightFormat.Kind.F32) {
-          continue; // 3.2 GB of float32 per 4 layers: not held here
+      for (List<QuantizedMatrix> set : stored) {
+        List<PreparedMatrix> prepared = new ArrayList<>();
+        for (QuantizedMatrix q : set) {
+          prepared.add(b.prepare(q));
         }
-        long t0 = System.nanoTime();
-        List<PreparedMatrix> set = new ArrayList<>();
-        long total = 0;
-        Random random = new Random(7);
-        for (int l = 0; l < llamaLayers; l++) {
-          for (int[] shape : LLAMA7B) {
-            QuantizedMatrix q = streamed(wf, shape[0], shape[1], random);
-            total += q.packed().length + 4L * q.scales().length + 4L * q.offsets().length;
-            set.add(b.prepare(q));
-          }
-        }
-        System.out.printf(Locale.ROOT, "  %s: %.0f MB of weights quantized and prepared in %.1f"
-            + " s%n", wf, total / 1e6, (System.nanoTime() - t0) / 1e9);
-        names.add(wf.toString());
-        sets.add(set);
-        bytes.add(total);
+        sets.add(prepared);
       }
       double[][] seconds = new double[names.size()][rounds];
       byte[] xq = new byte[11008];
@@ -332,7 +345,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
       int count = Math.min(block, n - j);
       float[] chunk = count == block ? w : new float[count * k];
       for (int i = 0; i < chunk.length; i++) {
-        chunk[i] = (float) (random.nextGaussian() * 0.02);
+        chunk[i] = weight(random);
       }
       QuantizedMatrix q = QuantizedMatrix.quantize(wf, chunk, count, k);
       System.arraycopy(q.packed(), 0, packed, Math.toIntExact(j * rowBytes),
