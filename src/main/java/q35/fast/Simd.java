@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       columns at most 32,512.
  * </ul>
  *
- * {@code FastBoundsTest} runs every loop at these extremes against the kernel.
+ * {@code FastEdgeCasesTest} runs every loop at these extremes against the kernel.
  *
  * <p><b>Float part</b> (spec/matmul.md section 3): {@link #combine} evaluates, for R rows at
  * once, exactly the kernel's {@code WeightQuant.combine}: per lane, {@code total = +0}, then in

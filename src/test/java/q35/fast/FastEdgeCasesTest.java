@@ -31,7 +31,10 @@ class FastEdgeCasesTest {
 
   private static final Backend REF = new ReferenceBackend();
 
-  /** A q35/int4/q8 matrix whose every weight is at an end of its range, signs alternating. */
+  /**
+   * A q35/int4/q8 matrix whose every weight is at an end of its range: the 16-bit partial sums
+   * of Simd's loops reach their bounds (its class comment) with codes all +127 or all -127.
+   */
   static QuantizedMatrix extreme(WeightFormat.Kind kind, int n, int k, int g, int phase,
       float scale, float offset) {
     int groups = (k + g - 1) / g;
@@ -42,7 +45,8 @@ class FastEdgeCasesTest {
     if (kind == WeightFormat.Kind.Q8) {
       byte[] w = new byte[n * k];
       for (int i = 0; i < w.length; i++) {
-        w[i] = (byte) (((i / k + i % k + phase) % 2 == 0) ? -128 : 127);
+        int row = i / k;
+        w[i] = (byte) (((row + phase + (row % 3 == 2 ? i % k : 0)) % 2 == 0) ? -128 : 127);
       }
       return new QuantizedMatrix(kind, n, k, g, w, s, m);
     }
@@ -52,7 +56,9 @@ class FastEdgeCasesTest {
     int[] lat = new int[k];
     for (int j = 0; j < n; j++) {
       for (int i = 0; i < k; i++) {
-        boolean low = (j + i / 2 + phase) % 2 == 0;
+        // Rows alternate between all lows and all highs (the largest partial sums, with codes
+        // all +127 or all -127); every third row alternates pair by pair.
+        boolean low = (j + phase + (j % 3 == 2 ? i / 2 : 0)) % 2 == 0;
         boolean threeBit = kind == WeightFormat.Kind.Q35 && i % 2 == 1;
         lat[i] = threeBit ? (low ? -8 : 6) : (low ? -8 : 7); // 3-bit half stored as 2b: -4, 3
       }
