@@ -28,6 +28,30 @@ public interface Backend {
   }
 
   /**
+   * The backend to use instead where this one cannot run ({@link Backends#named} says so on
+   * standard error and switches), or null to refuse.
+   */
+  default @Nullable String fallback() {
+    return null;
+  }
+
+  /**
+   * This backend with {@code threads} threads per product ({@code --threads}); a backend that
+   * runs on the calling thread only ignores it.
+   */
+  default Backend withThreads(int threads) {
+    return this;
+  }
+
+  /**
+   * A float32 matrix-vector product at this backend's speed, for benchmarks only; null if the
+   * backend has none.
+   */
+  default @Nullable FloatMatvec floatBaseline() {
+    return null;
+  }
+
+  /**
    * Prepares a matrix once (decodes, lays out or compiles it) for many products; checks its
    * values as the kernel does ({@link QuantizedMatrix#checkValues()}). The caller closes it.
    */

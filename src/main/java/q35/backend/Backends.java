@@ -24,6 +24,9 @@ public final class Backends {
   /**
    * The backend called {@code name}.
    *
+   * Where it cannot run here and names a {@link Backend#fallback()}, that backend, after a
+   * line on standard error saying why.
+   *
    * @throws IllegalArgumentException naming the known backends if there is none, or saying why
    *     it cannot run here
    */
@@ -32,6 +35,12 @@ public final class Backends {
     for (Backend b : all()) {
       if (b.name().equals(name)) {
         String why = b.unavailableReason();
+        String instead = b.fallback();
+        if (why != null && instead != null && !instead.equals(name)) {
+          System.err.println("backend '" + name + "' cannot run here: " + why + "; using '"
+              + instead + "' instead");
+          return named(instead);
+        }
         if (why != null) {
           throw new IllegalArgumentException("backend '" + name + "' cannot run here: " + why);
         }

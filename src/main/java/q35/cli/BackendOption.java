@@ -10,13 +10,25 @@ final class BackendOption {
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = Backends.DEFAULT,
       description = "Backend of the quantized products: reference (the verified kernel, the"
-          + " default) or onnx (the exported ONNX graph run by ONNX Runtime)"
-          + " (default: ${DEFAULT-VALUE}).")
+          + " default), fast (packed SIMD, bit-exact with reference) or onnx (the exported ONNX"
+          + " graph run by ONNX Runtime) (default: ${DEFAULT-VALUE}).")
   String name = Backends.DEFAULT;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Threads per product, for a"
+      + " backend that uses several (fast; default: one per core).")
+  @Nullable Integer threads;
 
   /** The chosen backend; IllegalArgumentException naming the known ones if there is none. */
   Backend backend() {
-    return Backends.named(name);
+    Backend b = Backends.named(name);
+    Integer t = threads;
+    if (t != null) {
+      if (t < 1) {
+        throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+      }
+      return b.withThreads(t);
+    }
+    return b;
   }
 
   /** The chosen backend, or null after printing why there is none ({@code command: ...}). */

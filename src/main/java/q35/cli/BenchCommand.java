@@ -14,6 +14,7 @@ import q35.llama.Generator;
 import q35.llama.Sampler;
 import q35.llama.Tokenizer;
 import q35.llama.Transformer;
+import q35.model.LlamaWeights;
 import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.SharedModels;
@@ -28,8 +29,10 @@ import q35.quant.WeightFormat;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = MatvecBenchCommand.class,
     description = "Tokens/second of float and quantized generation, measured side by side;"
-        + " prints medians and ratios to the float model.")
+        + " prints medians and ratios to the float model. --backend takes a list"
+        + " (reference,fast). 'bench matvec' times single mat-vecs.")
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "FILE", description = "Float model (default:"
@@ -56,25 +59,40 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Backend b = backend.backendOrReport("bench");
-    if (b == null) {
-      return 2;
+    // --backend takes a comma-separated list here: every backend runs every format.
+    List<Backend> backends = new ArrayList<>();
+    for (String name : backend.name.split(",")) {
+      BackendOption one = new BackendOption();
+      one.name = name.trim();
+      one.threads = backend.threads;
+      Backend b = one.backendOrReport("bench");
+      if (b == null) {
+        return 2;
+      }
+      backends.add(b);
     }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
     LoadedModel m = ModelLoader.load(modelPath);
+    LlamaWeights weights = m.floatWeights();
     Tokenizer tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
     List<String> names = new ArrayList<>();
     List<Transformer> models = new ArrayList<>();
     for (String f : formats.split(",")) {
       WeightFormat wf = WeightFormat.parse(f.trim());
-      names.add(wf.toString());
-      models.add(new Transformer(m.weights(), BackendLinear.factory(b, wf, false),
-          Math.min(steps, m.weights().config().seqLen())));
+      for (Backend b : backends) {
+        if (wf.kind() == WeightFormat.Kind.F32 && b != backends.get(0)) {
+          continue; // float layers do not use the backend
+        }
+        names.add(wf.kind() == WeightFormat.Kind.F32 ? wf.toString()
+            : wf + " (" + b.name() + ")");
+        models.add(new Transformer(weights, BackendLinear.factory(b, wf, false),
+            Math.min(steps, weights.config().seqLen())));
+      }
     }
     double[][] tps = new double[models.size()][rounds];
     for (int r = -3; r < rounds; r++) {
       for (int i = 0; i < models.size(); i++) {
-        Sampler greedy = new Sampler(m.weights().config().vocabSize(), 0f, 0f, 1);
+        Sampler greedy = new Sampler(weights.config().vocabSize(), 0f, 0f, 1);
         Generator.Result res = Generator.generate(models.get(i), tok, greedy, "Once upon a time",
             steps, null);
         if (r >= 0) {
@@ -83,9 +101,13 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     double base = median(tps[0]);
-    System.out.printf(Locale.ROOT, "%s, backend %s, %d positions per run, %d rounds interleaved"
-        + " (after 3 warm-up), Java %s, %d cores%n", modelPath.getFileName(), b.name(), steps,
-        rounds,
+    List<String> described = new ArrayList<>();
+    for (Backend b : backends) {
+      described.add(b.name() + ": " + b.description());
+    }
+    System.out.printf(Locale.ROOT, "%s, backends %s, %d positions per run, %d rounds interleaved"
+        + " (after 3 warm-up), Java %s, %d cores%n", modelPath.getFileName(),
+        String.join("; ", described), steps, rounds,
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
     System.out.println("| format | median tok/s | min | max | ratio to " + names.get(0) + " |");
     System.out.println("| --- | --- | --- | --- | --- |");

@@ -18,6 +18,7 @@ import q35.eval.AccuracyEval;
 import q35.eval.AccuracyEval.Reference;
 import q35.eval.AccuracyEval.Row;
 import q35.llama.Tokenizer;
+import q35.model.LlamaWeights;
 import q35.model.LoadedModel;
 import q35.model.ModelLoader;
 import q35.model.SharedModels;
@@ -87,12 +88,14 @@ final class EvalCommand implements Callable<Integer> {
       System.err.println("eval: " + e.getMessage());
       return 2;
     }
-    LoadedModel m;
+    LoadedModel loaded;
+    LlamaWeights weights;
     Tokenizer tok;
     String body;
     try {
-      m = ModelLoader.load(modelPath);
-      tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
+      loaded = ModelLoader.load(modelPath);
+      weights = loaded.floatWeights();
+      tok = new Tokenizer(GenerateCommand.vocabulary(loaded, tokenizer));
       body = Files.readString(textPath, StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       System.err.println("eval: " + e.getMessage());
@@ -106,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
     System.err.printf("eval: %d stories, %d tokens (with BOS) from %s%n", seqs.size(), tokens,
         textPath);
     long t0 = System.nanoTime();
-    Reference ref = AccuracyEval.reference(m.weights(), seqs,
+    Reference ref = AccuracyEval.reference(weights, seqs,
         new ProgressBar("float reference", seqs.size()));
     double refSeconds = (System.nanoTime() - t0) / 1e9;
     Map<String, double[]> hessians = null;
@@ -120,14 +123,14 @@ final class EvalCommand implements Callable<Integer> {
           System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
               + " itself (seeds %d..%d, %d positions)%n", CALIBRATION_SEQUENCES, CALIBRATION_SEED,
               CALIBRATION_SEED + CALIBRATION_SEQUENCES - 1, CALIBRATION_STEPS);
-          hessians = Gptq.calibrate(m.weights(), tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
+          hessians = Gptq.calibrate(weights, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
               CALIBRATION_SEED);
         }
         quantizer = Gptq.quantizer(f.format(), hessians);
       }
       q35.llama.LinearFactory factory =
           BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
-      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), f.format(), factory,
+      rows.add(AccuracyEval.evaluate(weights, seqs, ref, f.label(), f.format(), factory,
           new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
     }

@@ -77,7 +77,7 @@ final class QuantizeCommand implements Callable<Integer> {
         vocab = GenerateCommand.vocabulary(weights.config().vocabSize(), null, tokenizer);
       } else {
         m = ModelLoader.load(in);
-        weights = m.weights();
+        weights = m.floatWeights();
         vocab = GenerateCommand.vocabulary(m, tokenizer);
       }
     } catch (java.io.IOException e) {
@@ -91,7 +91,7 @@ final class QuantizeCommand implements Callable<Integer> {
       ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
       q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
       if (m != null && gptq && wf.kind() != WeightFormat.Kind.F32) {
-        java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.weights(),
+        java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.floatWeights(),
             new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
             EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
         quantizer = q35.gptq.Gptq.quantizer(wf, h);

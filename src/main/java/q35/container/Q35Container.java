@@ -23,6 +23,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.llama.LinearFactory;
 import q35.model.Json;
 import q35.model.LlamaConfig;
+import q35.model.MappedFile;
 import q35.model.WeightSource;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
@@ -339,30 +340,23 @@ public final class Q35Container {
     ByteBuffer read(long pos, int len) throws IOException;
   }
 
-  /** Reads and fully checks a container (spec/container.md section 4). */
+  /**
+   * Reads and fully checks a container (spec/container.md section 4). Its regions are
+   * memory-mapped ({@link MappedFile}) and copied once into the arrays the model keeps: the
+   * packed codes at their stored size, no float copy of a quantized matrix.
+   */
   public static Contents read(Path file) throws IOException {
     String src = file.toString();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
+    try (MappedFile mf = MappedFile.open(file)) {
       return read(new Input() {
         @Override
         public long size() {
-          return size;
+          return mf.size();
         }
 
         @Override
         public ByteBuffer read(long pos, int len) throws IOException {
-          ByteBuffer b = ByteBuffer.allocate(len);
-          long p = pos;
-          while (b.hasRemaining()) {
-            int n = ch.read(b, p);
-            if (n < 0) {
-              throw new ContainerFormatException(src + ": unexpected end of file at " + p);
-            }
-            p += n;
-          }
-          b.flip();
-          return b;
+          return ByteBuffer.wrap(mf.bytes(pos, len, "region"));
         }
       }, src);
     }

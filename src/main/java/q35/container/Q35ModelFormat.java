@@ -9,7 +9,6 @@ import q35.model.LoadedModel;
 import q35.model.ModelFormat;
 import q35.model.ModelFormatException;
 import q35.model.ModelLoader;
-import q35.quant.QuantizedMatrix;
 
 /**
  * The {@code .q35} container as a {@link ModelFormat} service: files ending in {@code .q35}. Its
@@ -29,8 +28,9 @@ public final class Q35ModelFormat implements ModelFormat {
   }
 
   /**
-   * Loads a container: float tensors as they are, quantized matrices as stored, and also
-   * dequantized into the weights (for inspection and for the float parts of a comparison).
+   * Loads a container: float tensors as they are, quantized matrices as stored and nowhere
+   * else (the weights hold {@link LlamaWeights#HELD_QUANTIZED} for them; LoadedModel's
+   * floatWeights dequantizes on request), so a loaded model takes about its file's size.
    */
   @Override
   public LoadedModel load(Path file) throws IOException {
@@ -77,9 +77,8 @@ public final class Q35ModelFormat implements ModelFormat {
 
   private static float[] matrix(Q35Container.Contents c, String name, String src)
       throws ModelFormatException {
-    QuantizedMatrix q = c.matrices().get(name);
-    if (q != null) {
-      return q.dequantize();
+    if (c.matrices().containsKey(name)) {
+      return LlamaWeights.HELD_QUANTIZED;
     }
     return floats(c, name, src);
   }

@@ -38,6 +38,14 @@ public final class LlamaWeights implements WeightSource {
   public final float[] wcls;
 
   /**
+   * Stands for a matrix the model file holds quantized (a {@code .q35} container's, in
+   * {@link LoadedModel#quantized()}): the weights keep no float copy of it, and the layers that
+   * use it run on its stored codes. {@link LoadedModel#floatWeights()} dequantizes it where a
+   * float copy is wanted. Compared by identity.
+   */
+  public static final float[] HELD_QUANTIZED = new float[0];
+
+  /**
    * Bundles and checks the tensors: every length must match the config, every value must be
    * finite.
    */
@@ -152,6 +160,9 @@ public final class LlamaWeights implements WeightSource {
 
   private static void check(String source, String name, float[] t, long expected)
       throws ModelFormatException {
+    if (t == HELD_QUANTIZED) {
+      return;
+    }
     if (t.length != expected) {
       throw new ModelFormatException(source + ": tensor " + name + " has " + t.length
           + " elements, the config needs " + expected);

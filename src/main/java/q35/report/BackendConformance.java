@@ -26,6 +26,10 @@ final class BackendConformance {
           + " size, extreme codes); whole stories260K graph within spec/groq.md section 5"
           + " (LlamaGraphTest); export code mutation-tested (pit-adapter); nothing on Groq"
           + " hardware";
+      case "fast" -> "packed SIMD tiles (Java Vector API) on the stored codes: equal to reference"
+          + " bit for bit in BackendProperties, FastBackendProperties (several tiles, 1 to 3"
+          + " threads) and FastEdgeCasesTest (extreme codes); tiles checked exhaustively against"
+          + " the stored stream (TileLayoutTest); mutation-tested (pit-fast)";
       default -> "checked against reference by BackendProperties";
     };
   }

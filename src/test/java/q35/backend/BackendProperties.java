@@ -30,7 +30,7 @@ import q35.quant.WeightFormat;
  * sizes from 2 to the whole row, odd k, and matrices and activations at the extremes (lattice
  * values -8 and 7, codes +-127, scales 0 and 2^30, offsets +-2^33 and -0).
  */
-class BackendProperties {
+public class BackendProperties {
 
   static final Backend REFERENCE = new ReferenceBackend();
   /** The backends checked against the reference: every service, and ONNX at two levels. */
@@ -49,7 +49,7 @@ class BackendProperties {
   }
 
   /** One case: a matrix, m activation rows as floats and as codes with scales. */
-  record Case(QuantizedMatrix q, int m, float[] x, byte[] xq, float[] xScales) {
+  public record Case(QuantizedMatrix q, int m, float[] x, byte[] xq, float[] xScales) {
     @Override
     public String toString() {
       return q.kind().id() + " " + q.rows() + "x" + q.cols() + " g" + q.groupSize() + " m" + m;
@@ -82,7 +82,7 @@ class BackendProperties {
    * style 0: Gaussian weights quantized by the kernel; 1: extreme lattice values and
    * parameters; 2: constant rows (scale 0); 3: random lattice with random parameters.
    */
-  static Case make(String kind, int n, int k, int m, Random r, int style) {
+  public static Case make(String kind, int n, int k, int m, Random r, int style) {
     WeightFormat.Kind wk = WeightFormat.parse(kind).kind();
     int g = groupSize(k, r);
     QuantizedMatrix q;
@@ -122,7 +122,7 @@ class BackendProperties {
   }
 
   /** A matrix from lattice values and parameters drawn directly, at the extremes if asked. */
-  static QuantizedMatrix lattice(WeightFormat.Kind kind, int n, int k, int g, Random r,
+  public static QuantizedMatrix lattice(WeightFormat.Kind kind, int n, int k, int g, Random r,
       boolean extreme) {
     int groups = (k + g - 1) / g;
     float[] s = new float[n * groups];
@@ -156,7 +156,7 @@ class BackendProperties {
     return new QuantizedMatrix(kind, n, k, g, packed, s, off);
   }
 
-  static void assertBits(float[] expected, float[] actual, String what) {
+  public static void assertBits(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
       if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
