@@ -43,6 +43,11 @@ public final class ProveCommand implements Callable<Integer> {
       + "are replayed from and saved to (default: ${DEFAULT-VALUE}).")
   Path proofDir = Path.of("proofs");
 
+  @Option(names = "--save-dir", paramLabel = "DIR", description = "Where fresh closed .proof "
+      + "files are written (default: the proof dir). mvn verify writes them under target/, so "
+      + "that a build leaves the working tree as it found it; ./q35 prove saves into proofs/.")
+  @Nullable Path saveDir;
+
   @Option(names = "--manifest", paramLabel = "FILE", description = "Expected status of every "
       + "method (default: ${DEFAULT-VALUE}); \"none\" to only report.")
   String manifest = "proofs/manifest.json";
@@ -109,7 +114,7 @@ public final class ProveCommand implements Callable<Integer> {
         1000L * timeoutSeconds, maxSteps, replay, save, only,
         m == null ? Set.of() : m.testedOnlyKeys(),
         m == null ? java.util.Map.of() : m.strategyOverrides(),
-        isWorker ? worker : 0, isWorker ? jobs : 1);
+        isWorker ? worker : 0, isWorker ? jobs : 1, saveDir == null ? proofDir : saveDir);
     if (isWorker && out != null) {
       KeyProver.writeRun(out, KeyProver.run(options));
       return 0;
@@ -154,6 +159,10 @@ public final class ProveCommand implements Callable<Integer> {
     if (!classPath.isEmpty()) {
       a.add("--class-path");
       a.add(String.join(",", classPath.stream().map(Path::toString).toList()));
+    }
+    if (saveDir != null) {
+      a.add("--save-dir");
+      a.add(saveDir.toString());
     }
     a.add(replay ? "--replay" : "--no-replay");
     a.add(save ? "--save" : "--no-save");

@@ -78,14 +78,15 @@ public final class KeyProver {
       java.util.Set<String> quickKeys,
       Map<String, Map<String, String>> strategyOverrides,
       int worker,
-      int workers) {
+      int workers,
+      Path saveDir) {
 
     /** The same options without per-contract strategy settings, in one process. */
     public Options(Path sourceDir, List<Path> classPath, Path proofDir, Path configDir,
         long timeoutMillis, int maxSteps, boolean replay, boolean save, String only,
         java.util.Set<String> quickKeys) {
       this(sourceDir, classPath, proofDir, configDir, timeoutMillis, maxSteps, replay, save, only,
-          quickKeys, Map.of(), 0, 1);
+          quickKeys, Map.of(), 0, 1, proofDir);
     }
   }
 
@@ -186,7 +187,7 @@ public final class KeyProver {
       List<ContractResult> results = new ArrayList<>();
       Map<String, Contract> byKey = contracts(env, typeNames);
       if (options.save()) {
-        Files.createDirectories(options.proofDir());
+        Files.createDirectories(options.saveDir());
       }
       java.util.Set<String> mine = share(new TreeSet<String>(byKey.keySet()), options);
       for (Map.Entry<String, Contract> e : byKey.entrySet()) {
@@ -500,14 +501,16 @@ public final class KeyProver {
     } else if (options.save()) {
       // Closed proofs go to the proof directory (committed); open ones, which can be tens of
       // MB, next to KeY's config dir under target/ for inspection.
-      Path dir = closed ? options.proofDir()
+      Path dir = closed ? options.saveDir()
           : options.configDir().toAbsolutePath().resolveSibling("key-open-proofs");
       Files.createDirectories(dir);
       ProofSaver.saveToFile(dir.resolve(fileName).toFile(), proof);
       // Relative to the working directory (the project): no machine paths in the results.
       Path saved = dir.resolve(fileName).toAbsolutePath();
       Path cwd = Path.of("").toAbsolutePath();
-      savedAs = closed ? fileName
+      boolean committed = closed && dir.toAbsolutePath().normalize()
+          .equals(options.proofDir().toAbsolutePath().normalize());
+      savedAs = committed ? fileName
           : saved.startsWith(cwd) ? cwd.relativize(saved).toString() : saved.toString();
     }
     int open = proof.openGoals().size();
