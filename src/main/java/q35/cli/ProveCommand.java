@@ -114,7 +114,7 @@ public final class ProveCommand implements Callable<Integer> {
         1000L * timeoutSeconds, maxSteps, replay, save, only,
         m == null ? Set.of() : m.testedOnlyKeys(),
         m == null ? java.util.Map.of() : m.strategyOverrides(),
-        isWorker ? worker : 0, isWorker ? jobs : 1, saveDir == null ? proofDir : saveDir);
+        isWorker ? worker : 0, isWorker ? jobs : 1, saveTo());
     if (isWorker && out != null) {
       KeyProver.writeRun(out, KeyProver.run(options));
       return 0;
@@ -150,6 +150,12 @@ public final class ProveCommand implements Callable<Integer> {
     return problems.isEmpty() ? 0 : 1;
   }
 
+  /** Where fresh closed proofs go: --save-dir, or the proof dir. */
+  private Path saveTo() {
+    @Nullable Path dir = saveDir;
+    return dir == null ? proofDir : dir;
+  }
+
   /** This command's options, for the worker processes. */
   private List<String> workerArgs() {
     List<String> a = new ArrayList<>(List.of("--source", source.toString(), "--proof-dir",
@@ -160,9 +166,10 @@ public final class ProveCommand implements Callable<Integer> {
       a.add("--class-path");
       a.add(String.join(",", classPath.stream().map(Path::toString).toList()));
     }
-    if (saveDir != null) {
+    @Nullable Path dir = saveDir;
+    if (dir != null) {
       a.add("--save-dir");
-      a.add(saveDir.toString());
+      a.add(dir.toString());
     }
     a.add(replay ? "--replay" : "--no-replay");
     a.add(save ? "--save" : "--no-save");
