@@ -76,35 +76,14 @@ public final class GenerateCommand implements Callable<Integer> {
     if (b == null) {
       return 2;
     }
-    LoadedModel m;
-    try {
-      m = ModelLoader.load(modelPath);
-    } catch (java.nio.file.NoSuchFileException e) {
-      err.println("generate: no such model " + modelPath
-          + (model == null ? " (" + SharedModels.howToGet(SharedModels.STORIES_BIN) + ")" : ""));
-      return 1;
-    } catch (IOException e) {
-      err.println("generate: " + e.getMessage());
+    @Nullable Ready run = load(modelPath, b, err);
+    if (run == null) {
       return 1;
     }
-    Vocabulary vocab;
-    try {
-      vocab = vocabulary(m, tokenizer);
-    } catch (IOException e) {
-      err.println("generate: tokenizer: " + e.getMessage());
-      return 1;
-    }
+    Transformer t = run.transformer();
+    Vocabulary vocab = run.vocabulary();
     long s = seed != 0 ? seed : System.currentTimeMillis() / 1000;
-    int seqLen = m.weights().config().seqLen();
-    Transformer t;
-    try {
-      t = new Transformer(m.weights(), BackendLinear.stored(b, m.quantized()),
-          steps > 0 ? Math.min(steps, seqLen) : seqLen);
-    } catch (IllegalArgumentException e) {
-      err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
-      return 1;
-    }
-    Sampler sampler = new Sampler(m.weights().config().vocabSize(), temperature, topp, s);
+    Sampler sampler = new Sampler(t.config().vocabSize(), temperature, topp, s);
     Tokenizer tok = new Tokenizer(vocab);
     Generator.Result r = Generator.generate(t, tok, sampler, prompt, steps, json ? null : piece -> {
       out.write(piece, 0, piece.length);
@@ -147,5 +126,44 @@ public final class GenerateCommand implements Callable<Integer> {
           + SharedModels.howToGet(SharedModels.TOK512) + ")");
     }
     return Llama2cTokenizerReader.read(def, n);
+  }
+
+  /** A transformer ready to run and its vocabulary. */
+  private record Ready(Transformer transformer, Vocabulary vocabulary) {}
+
+  /**
+   * Loads the model and builds its transformer on backend {@code b}, or reports why not and
+   * returns null. The loaded model is dropped on return: a backend that re-lays the stored
+   * matrices out (fast) then holds the only copy of the codes.
+   */
+  private @Nullable Ready load(Path modelPath, Backend b, PrintStream err) {
+    LoadedModel m;
+    try {
+      m = ModelLoader.load(modelPath);
+    } catch (java.nio.file.NoSuchFileException e) {
+      err.println("generate: no such model " + modelPath
+          + (model == null ? " (" + SharedModels.howToGet(SharedModels.STORIES_BIN) + ")" : ""));
+      return null;
+    } catch (IOException e) {
+      err.println("generate: " + e.getMessage());
+      return null;
+    }
+    Vocabulary vocab;
+    try {
+      vocab = vocabulary(m, tokenizer);
+    } catch (IOException e) {
+      err.println("generate: tokenizer: " + e.getMessage());
+      return null;
+    }
+    int seqLen = m.weights().config().seqLen();
+    Transformer t;
+    try {
+      t = new Transformer(m.weights(), BackendLinear.stored(b, m.quantized()),
+          steps > 0 ? Math.min(steps, seqLen) : seqLen);
+    } catch (IllegalArgumentException e) {
+      err.println("generate: " + e.getMessage() + " (pass a smaller --steps)");
+      return null;
+    }
+    return new Ready(t, vocab);
   }
 }
