@@ -139,7 +139,7 @@ public final class Codes {
    * Code j of a block from the Java byte values x = byte j - 1 and y = byte j: the high j bits
    * of u(x) and the low 7 - j bits of u(y), with d = 2^(8 - j), e = 2^(7 - j), f = 2^j (code 0
    * passes x = 0, code 7 passes y = 0). Its contract states only the range, so that proofs of
-   * its callers need no division facts.
+   * its callers (unpackBlock) need no division facts; the value is codeValue's.
    */
   /*@ private normal_behavior
     @   requires -128 <= x && x <= 127 && -128 <= y && y <= 127;
@@ -150,6 +150,24 @@ public final class Codes {
     @   ensures 0 <= \result && \result <= 127;
     @*/
   private static /*@ pure @*/ int blockCode(int x, int y, int d, int e, int f) {
+    return codeValue(x, y, d, e, f);
+  }
+
+  /**
+   * The value of {@link #blockCode}: u(x) / d + (u(y) mod e) * f, with u(x) = (x < 0 ? x + 256 :
+   * x) the unsigned value of a byte (spec/format.md section 2, c_j). codeAt calls it for its
+   * functional contract.
+   */
+  /*@ private normal_behavior
+    @   requires -128 <= x && x <= 127 && -128 <= y && y <= 127;
+    @   requires (d == 1 && e == 128 && f == 1 && x == 0) || (d == 128 && e == 64 && f == 2)
+    @         || (d == 64 && e == 32 && f == 4) || (d == 32 && e == 16 && f == 8)
+    @         || (d == 16 && e == 8 && f == 16) || (d == 8 && e == 4 && f == 32)
+    @         || (d == 4 && e == 2 && f == 64) || (d == 2 && e == 1 && f == 128 && y == 0);
+    @   ensures 0 <= \result && \result <= 127;
+    @   ensures \result == (x < 0 ? x + 256 : x) / d + (y < 0 ? y + 256 : y) % e * f;
+    @*/
+  private static /*@ pure @*/ int codeValue(int x, int y, int d, int e, int f) {
     return highBits(toUnsignedByte(x), d) + lowBits(toUnsignedByte(y), e) * f;
   }
 
@@ -227,7 +245,7 @@ public final class Codes {
   /** Number of whole 8-code blocks in {@code n} codes: n / 8. */
   /*@ private normal_behavior
     @   requires 0 <= n;
-    @   ensures \result == n / 8;
+    @   ensures \result == n / 8 && n % 8 == n - 8 * \result;
     @   ensures 0 <= \result && 8 * \result <= n && n < 8 * \result + 8;
     @*/
   private static /*@ pure @*/ int wholeBlocks(int n) {
@@ -238,9 +256,9 @@ public final class Codes {
    * Packs {@code n} codes into {@code streamBytes(n)} bytes at {@code out[oOff..]}; the unused
    * high bits of the last byte are zero. The first case (no exception, no overflow, only the
    * stream's bytes written) and the refusals are proved. The last (every code reads back through
-   * codeAt) is tested only: codeAt's contract states only a range, so no prover can derive it;
-   * it is marked KeY-only, where the manifest records it as tested-only, instead of being a
-   * standing OpenJML warning.
+   * codeAt, whose contract states the spec's formula) is tested only: KeY did not derive it from
+   * the block contracts in auto mode (spec/verification.md section 4); it is marked KeY-only,
+   * where the manifest records it as tested-only, instead of being a standing OpenJML warning.
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
@@ -366,13 +384,39 @@ public final class Codes {
 
   /**
    * The code at index {@code i} of a stream starting at {@code in[iOff]}: stream bits
-   * [7i, 7i + 7), which the precondition puts inside the array.
+   * [7i, 7i + 7), which the precondition puts inside the array. The contract states the value
+   * by spec/format.md section 2's block formulas: code i is code r = i mod 8 of the block of 7
+   * bytes at {@code o = iOff + 7 * (i / 8)}, c_r = floor(u_{r-1} / 2^(8-r)) + (u_r mod 2^(7-r))
+   * * 2^r, where u_j is byte {@code in[o + j]} read unsigned, written
+   * {@code (x < 0 ? x + 256 : x)}, and u_{-1} = u_7 = 0.
    */
   /*@ public normal_behavior
     @   requires in != null && 0 <= i && i < MAX_STREAM_CODES;
     @   requires 0 <= iOff && 7 * i + 7 <= 8 * (in.length - iOff);
     @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
     @   ensures 0 <= \result && \result <= 127;
+    @   ensures i % 8 == 0 ==> \result
+    @       == (in[iOff + 7 * (i / 8)] < 0 ? in[iOff + 7 * (i / 8)] + 256 : in[iOff + 7 * (i / 8)]) % 128;
+    @   ensures i % 8 == 1 ==> \result
+    @       == (in[iOff + 7 * (i / 8)] < 0 ? in[iOff + 7 * (i / 8)] + 256 : in[iOff + 7 * (i / 8)]) / 128
+    @        + (in[iOff + 7 * (i / 8) + 1] < 0 ? in[iOff + 7 * (i / 8) + 1] + 256 : in[iOff + 7 * (i / 8) + 1]) % 64 * 2;
+    @   ensures i % 8 == 2 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 1] < 0 ? in[iOff + 7 * (i / 8) + 1] + 256 : in[iOff + 7 * (i / 8) + 1]) / 64
+    @        + (in[iOff + 7 * (i / 8) + 2] < 0 ? in[iOff + 7 * (i / 8) + 2] + 256 : in[iOff + 7 * (i / 8) + 2]) % 32 * 4;
+    @   ensures i % 8 == 3 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 2] < 0 ? in[iOff + 7 * (i / 8) + 2] + 256 : in[iOff + 7 * (i / 8) + 2]) / 32
+    @        + (in[iOff + 7 * (i / 8) + 3] < 0 ? in[iOff + 7 * (i / 8) + 3] + 256 : in[iOff + 7 * (i / 8) + 3]) % 16 * 8;
+    @   ensures i % 8 == 4 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 3] < 0 ? in[iOff + 7 * (i / 8) + 3] + 256 : in[iOff + 7 * (i / 8) + 3]) / 16
+    @        + (in[iOff + 7 * (i / 8) + 4] < 0 ? in[iOff + 7 * (i / 8) + 4] + 256 : in[iOff + 7 * (i / 8) + 4]) % 8 * 16;
+    @   ensures i % 8 == 5 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 4] < 0 ? in[iOff + 7 * (i / 8) + 4] + 256 : in[iOff + 7 * (i / 8) + 4]) / 8
+    @        + (in[iOff + 7 * (i / 8) + 5] < 0 ? in[iOff + 7 * (i / 8) + 5] + 256 : in[iOff + 7 * (i / 8) + 5]) % 4 * 32;
+    @   ensures i % 8 == 6 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 5] < 0 ? in[iOff + 7 * (i / 8) + 5] + 256 : in[iOff + 7 * (i / 8) + 5]) / 4
+    @        + (in[iOff + 7 * (i / 8) + 6] < 0 ? in[iOff + 7 * (i / 8) + 6] + 256 : in[iOff + 7 * (i / 8) + 6]) % 2 * 64;
+    @   ensures i % 8 == 7 ==> \result
+    @       == (in[iOff + 7 * (i / 8) + 6] < 0 ? in[iOff + 7 * (i / 8) + 6] + 256 : in[iOff + 7 * (i / 8) + 6]) / 2;
     @*/
   // bounds proved by KeY: codeAt contract proved (reads in[o + min(r, 6)], o = iOff + 7 * (i / 8))
   @SuppressWarnings({"index:array.access.unsafe.high", "index:array.access.unsafe.low"})
@@ -381,21 +425,21 @@ public final class Codes {
     int o = iOff + 7 * block;
     int r = i - 8 * block;
     if (r == 0) {
-      return blockCode(0, in[o], 1, 128, 1);
+      return codeValue(0, in[o], 1, 128, 1);
     } else if (r == 1) {
-      return blockCode(in[o], in[o + 1], 128, 64, 2);
+      return codeValue(in[o], in[o + 1], 128, 64, 2);
     } else if (r == 2) {
-      return blockCode(in[o + 1], in[o + 2], 64, 32, 4);
+      return codeValue(in[o + 1], in[o + 2], 64, 32, 4);
     } else if (r == 3) {
-      return blockCode(in[o + 2], in[o + 3], 32, 16, 8);
+      return codeValue(in[o + 2], in[o + 3], 32, 16, 8);
     } else if (r == 4) {
-      return blockCode(in[o + 3], in[o + 4], 16, 8, 16);
+      return codeValue(in[o + 3], in[o + 4], 16, 8, 16);
     } else if (r == 5) {
-      return blockCode(in[o + 4], in[o + 5], 8, 4, 32);
+      return codeValue(in[o + 4], in[o + 5], 8, 4, 32);
     } else if (r == 6) {
-      return blockCode(in[o + 5], in[o + 6], 4, 2, 64);
+      return codeValue(in[o + 5], in[o + 6], 4, 2, 64);
     } else {
-      return blockCode(in[o + 6], 0, 2, 1, 128);
+      return codeValue(in[o + 6], 0, 2, 1, 128);
     }
   }
 
