@@ -175,13 +175,93 @@ public final class QuantMatrix {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, WeightQuantProperties, conformance
-  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void quantize(int format, float[] w, int n, int k, int g, byte[] packed,
       float[] scales, float[] offsets) {
-    checkMatrix(format, n, k, g, packed, scales, offsets);
-    WeightQuant.checkLength("weights", w.length, n, k);
+    checkQuantize(format, w, n, k, g, packed, scales, offsets);
+    quantizeRows(format, w, n, k, g, packed, scales, offsets);
+  }
+
+  /**
+   * quantize's checks, in its order (format, shape, lengths, then the weights' values); writes
+   * nothing, so the public method's refusal case follows from this contract alone.
+   */
+  /*@ private normal_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires w.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < w.length;
+    @             Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires w.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\exists int i; 0 <= i && i < w.length;
+    @             !(Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT));
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @*/
+  private static void checkQuantize(int format, float[] w, int n, int k, int g, byte[] packed,
+      float[] scales, float[] offsets) {
+    checkMatrixAndLength(format, n, k, g, packed, scales, offsets, "weights", w.length, k);
     Rounding.requireFinite(w, 0, w.length, "weight");
+  }
+
+  /**
+   * checkMatrix, then the length check of a second array of n rows of {@code perRow} elements
+   * (named {@code what} in the message). Reads no array element: a caller that checks values
+   * next carries them through one call only.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires actual == n * perRow;
+    @   assignable \nothing;
+    @ also private behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable \nothing;
+    @   ensures actual == n * perRow;
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkMatrixAndLength(int format, int n, int k, int g, byte[] packed,
+      float[] scales, float[] offsets, String what, int actual, int perRow) {
+    checkMatrix(format, n, k, g, packed, scales, offsets);
+    WeightQuant.checkLength(what, actual, n, perRow);
+  }
+
+  /** quantize on checked input: quantizes and packs row after row. */
+  /*@ private normal_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires w.length == n * k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires scales != offsets;
+    @   assignable packed[*], scales[*], offsets[*];
+    @*/
+  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
+  private static void quantizeRows(int format, float[] w, int n, int k, int g, byte[] packed,
+      float[] scales, float[] offsets) {
     int groups = WeightQuant.groupCount(k, g);
     int bytes = rowBytes(format, k);
     int[] lattice = new int[k];
@@ -462,14 +542,69 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
-  // bounds tested only (KeY contract open): WeightQuantProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void dequantize(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, float[] out) {
-    checkMatrix(format, n, k, g, packed, scales, offsets);
-    WeightQuant.checkLength("output", out.length, n, k);
+    checkDequantize(format, packed, scales, offsets, n, k, g, out.length);
+    dequantizeRows(format, packed, scales, offsets, n, k, g, out);
+  }
+
+  /**
+   * dequantize's checks, in its order (format, shape, lengths, {@code outLength}, parameters,
+   * then the padding of every row); writes nothing.
+   */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires outLength == n * k;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkDequantize(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, int outLength) {
+    checkMatrixAndLength(format, n, k, g, packed, scales, offsets, "output", outLength, k);
+    checkParamsAndRows(format, packed, n, k, scales, offsets);
+  }
+
+  /** checkParams, then checkRows: the value checks of dequantize, in its order. */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= n && 1 <= k && k <= IntDot.MAX_K;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires offsets.length == scales.length;
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds proved by KeY: checkParamsAndRows contract (runtimeExceptions:ban)
+  @SuppressWarnings("index:argument")
+  private static void checkParamsAndRows(int format, byte[] packed, int n, int k,
+      float[] scales, float[] offsets) {
     checkParams(scales, offsets);
     checkRows(format, packed, n, k);
+  }
+
+  /** dequantize on checked input: unpacks and dequantizes row after row. */
+  /*@ private normal_behavior
+    @   requires packed != null && scales != null && offsets != null && out != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires out.length == n * k;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable out[*];
+    @*/
+  // bounds proved by KeY: dequantizeRows safety contract (runtimeExceptions:ban)
+  @SuppressWarnings({"index:argument", "index:array.length.negative"})
+  private static void dequantizeRows(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, float[] out) {
     int groups = WeightQuant.groupCount(k, g);
     int bytes = rowBytes(format, k);
     int[] lattice = new int[k];
@@ -558,23 +693,88 @@ public final class QuantMatrix {
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires xq.length == k;
     @   requires acc.length == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
     @   requires (\exists int i; 0 <= i && i < k; xq[i] < -127);
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.length.negative"})
   public static void matvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
       int[] acc) {
+    checkMatvecInt(format, packed, n, k, g, xq, acc.length);
+    accumulate(format, packed, n, k, g, xq, 0, acc);
+  }
+
+  /**
+   * matvecInt's checks, in its order (format, shape, the lengths of packed, xq and the
+   * accumulators, given as {@code accLength}, the activation codes, then the padding of every
+   * row); writes nothing.
+   */
+  /*@ private behavior
+    @   requires packed != null && xq != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k && accLength == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkMatvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
+      int accLength) {
+    checkMatvecIntShape(format, n, k, g, packed.length, xq.length, accLength);
+    checkCodesAndRows(format, packed, n, k, xq, k);
+  }
+
+  /**
+   * Activations.checkCodes on {@code xq[0 .. len)}, then checkRows: the value checks of
+   * matvecInt, matvec and matmul, in their order. On success the codes lie in [-127, 127].
+   */
+  /*@ private behavior
+    @   requires packed != null && xq != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= n && 1 <= k && k <= IntDot.MAX_K;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires 0 <= len && len <= xq.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < len; -128 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < len; -127 <= xq[i] && xq[i] <= 127);
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds proved by KeY: checkCodesAndRows contract (runtimeExceptions:ban)
+  @SuppressWarnings("index:argument")
+  private static void checkCodesAndRows(int format, byte[] packed, int n, int k, byte[] xq,
+      int len) {
+    Activations.checkCodes(xq, 0, len);
+    checkRows(format, packed, n, k);
+  }
+
+  /**
+   * The first checks of matvecInt, in its order: format, shape, then the lengths of the packed
+   * bytes, the activations and the accumulators. Only lengths, no array: a proof with no heap
+   * to carry, which checkMatvecInt then applies as one call.
+   */
+  /*@ private behavior
+    @   requires true;
+    @   assignable \nothing;
+    @   ensures format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   ensures 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   ensures packedLength
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   ensures xqLength == k && accLength == n * ((k + g - 1) / g);
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkMatvecIntShape(int format, int n, int k, int g, int packedLength,
+      int xqLength, int accLength) {
     checkFormat(format);
     WeightQuant.checkShape(n, k, g);
-    WeightQuant.checkLength("packed", packed.length, n, rowBytes(format, k));
-    WeightQuant.checkLength("activations", xq.length, k);
-    int groups = WeightQuant.groupCount(k, g);
-    WeightQuant.checkLength("accumulators", acc.length, n, groups);
-    Activations.checkCodes(xq, 0, k);
-    checkRows(format, packed, n, k);
-    accumulate(format, packed, n, k, g, xq, 0, acc);
+    WeightQuant.checkLength("packed", packedLength, n, rowBytes(format, k));
+    WeightQuant.checkLength("activations", xqLength, k);
+    WeightQuant.checkLength("accumulators", accLength, n, WeightQuant.groupCount(k, g));
   }
 
   /**
@@ -630,21 +830,65 @@ public final class QuantMatrix {
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
   // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high.range",
-      "index:array.length.negative"})
+  @SuppressWarnings("index:array.length.negative")
   public static void matvec(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, byte[] xq, float xScale, float[] out) {
-    checkMatrix(format, n, k, g, packed, scales, offsets);
-    WeightQuant.checkLength("output", out.length, n);
+    checkMatvec(format, packed, scales, offsets, n, k, g, xq, xScale, out.length);
+    // scales.length is n * groups (checked): the accumulators of every row.
+    int[] acc = new int[scales.length];
+    int[] sums = new int[WeightQuant.groupCount(k, g)];
+    productRow(format, packed, scales, offsets, n, k, g, xq, 0, xScale, acc, sums, out, 0);
+  }
+
+  /**
+   * matvec's checks, in its order (format, shape, lengths, {@code outLength}, parameters, the
+   * activation scale, the length and codes of xq, then the padding of every row); writes
+   * nothing. On success the codes lie in [-127, 127], as productRow needs.
+   */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k && outLength == n;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < k; -127 <= xq[i] && xq[i] <= 127);
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkMatvec(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, byte[] xq, float xScale, int outLength) {
+    checkMatvecParams(format, packed, scales, offsets, n, k, g, xq.length, xScale, outLength);
+    checkCodesAndRows(format, packed, n, k, xq, k);
+  }
+
+  /**
+   * The first checks of matvec, in its order: the matrix's shape and lengths, the output
+   * length, the scales and offsets, the activation scale and the activations' length. Reads
+   * only scales and offsets, so checkMatvec applies it as one call.
+   */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable \nothing;
+    @   ensures xqLength == k && outLength == n;
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  @SuppressWarnings("index:argument")
+  private static void checkMatvecParams(int format, byte[] packed, float[] scales,
+      float[] offsets, int n, int k, int g, int xqLength, float xScale, int outLength) {
+    checkMatrixAndLength(format, n, k, g, packed, scales, offsets, "output", outLength, 1);
     checkParams(scales, offsets);
     checkActivationScale(xScale);
-    WeightQuant.checkLength("activations", xq.length, k);
-    Activations.checkCodes(xq, 0, k);
-    checkRows(format, packed, n, k);
-    int groups = WeightQuant.groupCount(k, g);
-    int[] acc = new int[n * groups];
-    int[] sums = new int[groups];
-    productRow(format, packed, scales, offsets, n, k, g, xq, 0, xScale, acc, sums, out, 0);
+    WeightQuant.checkLength("activations", xqLength, k);
   }
 
   /**
@@ -703,30 +947,121 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
-  @SuppressWarnings("index")
   public static void matmul(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
+    checkMatmul(format, packed, scales, offsets, n, k, g, m, xq, xScales, out.length);
+    productRows(format, packed, scales, offsets, n, k, g, m, xq, xScales, out);
+  }
+
+  /**
+   * matmul's checks, in its order (m, the lengths of xq, xScales and {@code outLength}, the
+   * matrix, its parameters, every activation scale, every code, then the padding of every
+   * row); writes nothing. On success the codes lie in [-127, 127], as productRow needs.
+   */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires xScales != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires 1 <= m && xq.length == m * k && xScales.length == m && outLength == m * n;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < xq.length; -128 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
+    @   signals_only IllegalArgumentException;
+    @*/
+  private static void checkMatmul(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, int m, byte[] xq, float[] xScales, int outLength) {
+    checkMatmulShape(format, packed, scales, offsets, n, k, g, m, xq.length, xScales.length,
+        outLength);
+    checkMatmulValues(format, packed, scales, offsets, n, k, xq, xScales);
+  }
+
+  /**
+   * The value checks of matmul, in its order: scales and offsets, every activation scale, then
+   * checkCodesAndRows. On success the codes lie in [-127, 127].
+   */
+  /*@ private behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires xScales != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= n && 1 <= k && k <= IntDot.MAX_K;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < xq.length; -128 <= xq[i] && xq[i] <= 127);
+    @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
+    @   signals_only IllegalArgumentException;
+    @*/
+  // bounds proved by KeY: checkMatmulValues contract (runtimeExceptions:ban)
+  @SuppressWarnings("index:argument")
+  private static void checkMatmulValues(int format, byte[] packed, float[] scales,
+      float[] offsets, int n, int k, byte[] xq, float[] xScales) {
+    checkParams(scales, offsets);
+    /*@ loop_invariant 0 <= r && r <= xScales.length;
+      @ decreases xScales.length - r;
+      @ loop_assigns r;
+      @*/
+    for (int r = 0; r < xScales.length; r++) {
+      checkActivationScale(xScales[r]);
+    }
+    checkCodesAndRows(format, packed, n, k, xq, xq.length);
+  }
+
+  /**
+   * The first checks of matmul, in its order: m, the lengths of the activations, their scales
+   * and the output, then the matrix's shape and lengths. Reads no array element.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && scales != null && offsets != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires 1 <= m && xqLength == m * k && xScalesLength == m && outLength == m * n;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   assignable \nothing;
+    @*/
+  private static void checkMatmulShape(int format, byte[] packed, float[] scales,
+      float[] offsets, int n, int k, int g, int m, int xqLength, int xScalesLength,
+      int outLength) {
     if (m < 1) {
       throw Errors.of("SHAPE: need m >= 1 activation rows, got ", m, "");
     }
-    WeightQuant.checkLength("activations", xq.length, m, k);
-    WeightQuant.checkLength("activation scales", xScales.length, m);
-    WeightQuant.checkLength("output", out.length, m, n);
+    WeightQuant.checkLength("activations", xqLength, m, k);
+    WeightQuant.checkLength("activation scales", xScalesLength, m);
+    WeightQuant.checkLength("output", outLength, m, n);
     checkMatrix(format, n, k, g, packed, scales, offsets);
-    checkParams(scales, offsets);
-    /*@ loop_invariant 0 <= r && r <= m;
-      @ decreases m - r;
-      @ loop_assigns r;
-      @*/
-    for (int r = 0; r < m; r++) {
-      checkActivationScale(xScales[r]);
-    }
-    Activations.checkCodes(xq, 0, xq.length);
-    checkRows(format, packed, n, k);
-    int groups = WeightQuant.groupCount(k, g);
-    int[] acc = new int[n * groups];
-    int[] sums = new int[groups];
+  }
+
+  /**
+   * matmul on checked input: productRow for every activation row r, into
+   * {@code out[r * n .. r * n + n)}.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && scales != null && offsets != null && xq != null;
+    @   requires xScales != null && out != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires 1 <= m && xq.length == m * k && xScales.length == m && out.length == m * n;
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable out[*];
+    @*/
+  // bounds tested only (KeY contract open): MatvecProperties, ConformanceVectorsTest
+  @SuppressWarnings("index")
+  private static void productRows(int format, byte[] packed, float[] scales, float[] offsets,
+      int n, int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
+    // scales.length is n * groups: the accumulators of every row of the matrix.
+    int[] acc = new int[scales.length];
+    int[] sums = new int[WeightQuant.groupCount(k, g)];
     /*@ loop_invariant 0 <= row && row <= m;
       @ decreases m - row;
       @ loop_assigns row, acc[*], sums[*], out[*];
