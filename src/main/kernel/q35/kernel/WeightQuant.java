@@ -26,12 +26,13 @@ public final class WeightQuant {
 
   /**
    * First input of group {@code gi}: gi * g, which lies below k. A method of its own because
-   * the bound needs the non-linear fact (groups - 1) * g < k, which the prover finds here alone.
+   * the bound needs the non-linear fact (groups - 1) * g < k, which the provers find here
+   * alone; the next group's start, gi * g + g = (gi + 1) * g, is stated for the same reason.
    */
   /*@ public normal_behavior
     @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
     @   requires 0 <= gi && gi < groups && groups <= k && (groups - 1) * g < k;
-    @   ensures \result == gi * g;
+    @   ensures \result == gi * g && \result + g == (gi + 1) * g;
     @   ensures 0 <= \result && \result < k;
     @*/
   public static /*@ pure @*/ int groupStart(int gi, int g, int k, int groups) {
@@ -194,39 +195,66 @@ public final class WeightQuant {
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
     int groups = groupCount(k, g);
-    /*@ loop_invariant 0 <= gi && gi <= groups;
-      @ loop_invariant (\forall int i; 0 <= i && i < k && i < gi * g;
+    int gi = 0;
+    /*@ loop_invariant 0 <= start && 0 <= gi && gi <= groups && start == gi * g;
+      @ loop_invariant start < k ==> gi < groups;
+      @ loop_invariant (\forall int i; 0 <= i && i < k && i < start;
       @                 -8 <= lattice[i] && lattice[i] <= 7);
-      @ loop_invariant oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i < gi * g
+      @ loop_invariant oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i < start
       @                 && i % 2 == 1; lattice[i] % 2 == 0 && lattice[i] <= 6);
-      @ decreases groups - gi;
-      @ loop_assigns gi, lattice[0 .. k - 1], scales[pOff .. pOff + groups - 1],
+      @ decreases k - start;
+      @ loop_assigns start, gi, lattice[0 .. k - 1], scales[pOff .. pOff + groups - 1],
       @              offsets[pOff .. pOff + groups - 1];
       @*/
-    for (int gi = 0; gi < groups; gi++) {
-      int start = groupStart(gi, g, k, groups);
+    for (int start = 0; start < k; start += g) {
       int end = groupEnd(start, g, k);
-      float lo = w[wOff + start];
-      float hi = lo;
-      /*@ loop_invariant start + 1 <= p && p <= end;
-        @ decreases end - p;
-        @ loop_assigns p, lo, hi;
-        @*/
-      for (int p = start + 1; p < end; p++) {
-        float v = w[wOff + p];
-        if (v < lo) {
-          lo = v;
-        }
-        if (v > hi) {
-          hi = v;
-        }
-      }
-      float s = scale(lo, hi);
-      float m = offset(lo, s);
-      scales[pOff + gi] = s;
-      offsets[pOff + gi] = m;
-      latticeGroup(w, wOff, start, end, s, m, oddIsThreeBit, lattice);
+      quantizeGroup(w, wOff, start, end, oddIsThreeBit, lattice, scales, offsets, pOff + gi);
+      //@ assert start + g == (gi + 1) * g;
+      gi++;
     }
+  }
+
+  /**
+   * Quantizes positions [start, end) of a row as one group: its scale and offset from the
+   * group's minimum and maximum go to {@code scales[p]} and {@code offsets[p]}, its lattice
+   * values to {@code lattice[start..end)}.
+   */
+  /*@ private normal_behavior
+    @   requires w != null && lattice != null && scales != null && offsets != null;
+    @   requires 0 <= start && start < end && end <= lattice.length;
+    @   requires 0 <= wOff && wOff + end <= w.length;
+    @   requires 0 <= p && p < scales.length && p < offsets.length && scales != offsets;
+    @   requires (\forall int j; 0 <= j && j < start; -8 <= lattice[j] && lattice[j] <= 7);
+    @   requires oddIsThreeBit ==> (\forall int j; 0 <= j && j < start && j % 2 == 1;
+    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   assignable lattice[start .. end - 1], scales[p], offsets[p];
+    @   ensures (\forall int j; 0 <= j && j < end; -8 <= lattice[j] && lattice[j] <= 7);
+    @   ensures oddIsThreeBit ==> (\forall int j; 0 <= j && j < end && j % 2 == 1;
+    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @*/
+  @SuppressWarnings("index")
+  private static void quantizeGroup(float[] w, int wOff, int start, int end,
+      boolean oddIsThreeBit, int[] lattice, float[] scales, float[] offsets, int p) {
+    float lo = w[wOff + start];
+    float hi = lo;
+    /*@ loop_invariant start + 1 <= i && i <= end;
+      @ decreases end - i;
+      @ loop_assigns i, lo, hi;
+      @*/
+    for (int i = start + 1; i < end; i++) {
+      float v = w[wOff + i];
+      if (v < lo) {
+        lo = v;
+      }
+      if (v > hi) {
+        hi = v;
+      }
+    }
+    float s = scale(lo, hi);
+    float m = offset(lo, s);
+    scales[p] = s;
+    offsets[p] = m;
+    latticeGroup(w, wOff, start, end, s, m, oddIsThreeBit, lattice);
   }
 
   /**
