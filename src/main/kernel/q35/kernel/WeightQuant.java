@@ -26,13 +26,12 @@ public final class WeightQuant {
 
   /**
    * First input of group {@code gi}: gi * g, which lies below k. A method of its own because
-   * the bound needs the non-linear fact (groups - 1) * g < k, which the provers find here
-   * alone; the next group's start, gi * g + g = (gi + 1) * g, is stated for the same reason.
+   * the bound needs the non-linear fact (groups - 1) * g < k, which the prover finds here alone.
    */
   /*@ public normal_behavior
     @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
     @   requires 0 <= gi && gi < groups && groups <= k && (groups - 1) * g < k;
-    @   ensures \result == gi * g && \result + g == (gi + 1) * g;
+    @   ensures \result == gi * g;
     @   ensures 0 <= \result && \result < k;
     @*/
   public static /*@ pure @*/ int groupStart(int gi, int g, int k, int groups) {
