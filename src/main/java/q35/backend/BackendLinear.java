@@ -32,19 +32,22 @@ public final class BackendLinear implements Linear {
 
   @Override
   public void apply(float[] x, float[] out) {
+    apply(1, x, out);
+  }
+
+  /** The m rows in one backend call, so that the backend reads the weights once for all. */
+  @Override
+  public void apply(int m, float[] x, float[] out) {
     int k = prepared.cols();
     int n = prepared.rows();
-    if (x.length < k || out.length < n) {
-      throw new IllegalArgumentException("SHAPE: a " + n + " x " + k + " layer got " + x.length
-          + " inputs and room for " + out.length + " outputs");
-    }
-    float[] in = x.length == k ? x : java.util.Arrays.copyOf(x, k);
-    if (out.length == n) {
-      prepared.apply(1, in, out);
+    Linear.checkRows(m, n, k, x, out);
+    float[] in = x.length == m * k ? x : java.util.Arrays.copyOf(x, m * k);
+    if (out.length == m * n) {
+      prepared.apply(m, in, out);
     } else {
-      float[] y = new float[n];
-      prepared.apply(1, in, y);
-      System.arraycopy(y, 0, out, 0, n);
+      float[] y = new float[m * n];
+      prepared.apply(m, in, y);
+      System.arraycopy(y, 0, out, 0, m * n);
     }
   }
 

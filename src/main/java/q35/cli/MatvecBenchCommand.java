@@ -42,6 +42,11 @@ final class MatvecBenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   String formats = "q35,q35-g32,int4,int4-g32,q8,f32";
 
+  @Option(names = "--batch", paramLabel = "M", defaultValue = "1", description = "Activation"
+      + " rows per product, as in prefill (default: ${DEFAULT-VALUE}: decoding); float32 runs"
+      + " its rows one by one.")
+  int batch = 1;
+
   @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "Thread counts"
       + " (default: ${DEFAULT-VALUE}).")
   int[] threads = {1, 2};
@@ -92,15 +97,17 @@ final class MatvecBenchCommand implements Callable<Integer> {
       return Math.max(prepared.size(), floats.size());
     }
 
-    /** One product on the next copy. */
-    void runOnce(int n, int k, byte[] xq, float[] xScales, float[] x, float[] y) {
+    /** One product of m activation rows on the next copy. */
+    void runOnce(int m, int n, int k, byte[] xq, float[] xScales, float[] x, float[] y) {
       int c = next;
       next = (next + 1) % copies();
       FloatMatvec f = floatMatvec;
       if (f != null) {
-        f.apply(floats.get(c), n, k, x, y);
+        for (int r = 0; r < m; r++) {
+          f.apply(floats.get(c), n, k, x, y);
+        }
       } else {
-        prepared.get(c).multiply(1, xq, xScales, y);
+        prepared.get(c).multiply(m, xq, xScales, y);
       }
     }
   }
@@ -114,8 +121,9 @@ final class MatvecBenchCommand implements Callable<Integer> {
       System.err.println("bench matvec: " + e.getMessage());
       return 2;
     }
-    if (rows < 1 || cols < 1 || rounds < 1 || threads.length == 0) {
-      System.err.println("bench matvec: --rows, --cols, --rounds and --threads must be >= 1");
+    if (rows < 1 || cols < 1 || rounds < 1 || batch < 1 || threads.length == 0) {
+      System.err.println("bench matvec: --rows, --cols, --rounds, --batch and --threads must be"
+          + " >= 1");
       return 2;
     }
     if (llamaLayers > 0) {
@@ -123,22 +131,35 @@ final class MatvecBenchCommand implements Callable<Integer> {
     }
     int n = rows;
     int k = cols;
+    long need = heapNeeded(n, k);
+    long max = Runtime.getRuntime().maxMemory();
+    if (need > max * 9 / 10) {
+      System.err.printf(Locale.ROOT, "bench matvec: the matrices need about %d MiB of heap (%d"
+          + " MiB of weights per format and the float matrix), this JVM has %d MiB; lower"
+          + " --working-set or --formats, or raise the heap (Q35_JAVA_OPTS=-Xmx...)%n",
+          need >> 20, workingSetMiB, max >> 20);
+      return 2;
+    }
     Random random = new Random(42);
     float[] w = new float[Math.multiplyExact(n, k)];
     for (int i = 0; i < w.length; i++) {
       w[i] = weight(random);
     }
-    byte[] xq = new byte[k];
+    byte[] xq = new byte[batch * k];
     float[] x = new float[k];
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; i < xq.length; i++) {
       xq[i] = (byte) (random.nextInt(255) - 127);
-      x[i] = xq[i] / 127f;
+      if (i < k) {
+        x[i] = xq[i] / 127f;
+      }
     }
-    float[] xScales = {1f / 127};
-    float[] y = new float[n];
-    System.out.printf(Locale.ROOT, "bench matvec: %d x %d (%.1f M weights), backend %s, Java %s,"
-        + " %d cores, %d MiB working set per format, %d rounds interleaved (after 2 warm-up)%n",
-        n, k, n * (double) k / 1e6, base.name(), System.getProperty("java.version"),
+    float[] xScales = new float[batch];
+    Arrays.fill(xScales, 1f / 127);
+    float[] y = new float[batch * n];
+    System.out.printf(Locale.ROOT, "bench matvec: %d x %d (%.1f M weights), %d activation"
+        + " row%s per product, backend %s, Java %s, %d cores, %d MiB working set per format, %d"
+        + " rounds interleaved (after 2 warm-up)%n", n, k, n * (double) k / 1e6, batch,
+        batch == 1 ? "" : "s", base.name(), System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(), workingSetMiB, rounds);
     for (int t : threads) {
       Backend b = base.withThreads(t);
@@ -148,7 +169,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
         subjects.add(subject(b, wf, w, n, k));
       }
       measure(subjects, n, k, xq, xScales, x, y);
-      print(subjects, n, k, b, t);
+      print(subjects, batch, n, k, b, t);
       for (Subject s : subjects) {
         s.prepared.forEach(PreparedMatrix::close);
       }
@@ -184,6 +205,22 @@ final class MatvecBenchCommand implements Callable<Integer> {
     return s;
   }
 
+  /**
+   * Heap the single-matrix run holds at once: the float matrix, every format's copies, and one
+   * more copy of the largest being prepared.
+   */
+  private long heapNeeded(int n, int k) {
+    long total = 4L * n * k;
+    long largest = 0;
+    for (String f : formats.split(",")) {
+      WeightFormat wf = WeightFormat.parse(f.trim());
+      long bytes = wf.storedBytes(n, k);
+      total += copies(bytes) * bytes;
+      largest = Math.max(largest, bytes);
+    }
+    return total + largest;
+  }
+
   /** A random weight, uniform in [-0.04, 0.04): speed does not depend on the values. */
   private static float weight(Random random) {
     return (random.nextFloat() - 0.5f) * 0.08f;
@@ -200,7 +237,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
       for (Subject s : subjects) {
         long t0 = System.nanoTime();
         for (int i = 0; i < s.reps; i++) {
-          s.runOnce(n, k, xq, xScales, x, y);
+          s.runOnce(batch, n, k, xq, xScales, x, y);
         }
         double sec = (System.nanoTime() - t0) / 1e9;
         if (r < 0) {
@@ -214,7 +251,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(List<Subject> subjects, int n, int k, Backend b, int t) {
+  private static void print(List<Subject> subjects, int m, int n, int k, Backend b, int t) {
     System.out.printf(Locale.ROOT, "%n%d thread%s (%s)%n", t, t == 1 ? "" : "s", b.description());
     double int4 = Double.NaN;
     double f32 = Double.NaN;
@@ -228,12 +265,12 @@ final class MatvecBenchCommand implements Callable<Integer> {
     System.out.println("| format | bits/weight | copies | median us | min us | G MAC/s | GB/s"
         + " weights | speed vs int4 | speed vs f32 |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    double macs = (double) n * k;
+    double macs = (double) m * n * k;
     for (Subject s : subjects) {
       double med = median(s.seconds);
       double min = Arrays.stream(s.seconds).min().orElse(Double.NaN);
       System.out.printf(Locale.ROOT, "| %s | %.3f | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f"
-          + " |%n", s.name, 8.0 * s.weightBytes / macs, s.copies(), med * 1e6, min * 1e6,
+          + " |%n", s.name, 8.0 * s.weightBytes * m / macs, s.copies(), med * 1e6, min * 1e6,
           macs / med / 1e9, s.weightBytes / med / 1e9, int4 / med, f32 / med);
     }
   }

@@ -51,8 +51,9 @@ public final class AccuracyEval {
     // One transformer serves every sequence: position 0 restarts its KV cache.
     Transformer t = new Transformer(w, q35.llama.FloatLinear.FACTORY, contextFor(w, sequences));
     for (int[] seq : sequences) {
-      for (int pos = 0; pos + 1 < seq.length && pos < t.contextLength(); pos++) {
-        float[] logProbs = logSoftmax(t.forward(seq[pos], pos));
+      Logits logits = Logits.of(t, seq);
+      for (int pos = 0; pos < logits.positions(); pos++) {
+        float[] logProbs = logSoftmax(logits.at(pos));
         lp.add(logProbs);
         next.add(seq[pos + 1]);
         nll -= logProbs[seq[pos + 1]];
@@ -62,6 +63,25 @@ public final class AccuracyEval {
     int[] nextTokens = next.stream().mapToInt(Integer::intValue).toArray();
     return new Reference(lp.toArray(new float[0][]), nextTokens,
         Math.exp(nll / nextTokens.length));
+  }
+
+  /**
+   * The logits of a sequence's positions that have a next token (within the context), from one
+   * batched run of the transformer, whose KV cache restarts at position 0.
+   */
+  private record Logits(float[] all, int positions, int vocab) {
+    static Logits of(Transformer t, int[] seq) {
+      int positions = Math.min(seq.length - 1, t.contextLength());
+      int vocab = t.config().vocabSize();
+      if (positions < 1) {
+        return new Logits(new float[0], 0, vocab);
+      }
+      return new Logits(t.forward(Arrays.copyOf(seq, positions), 0, true), positions, vocab);
+    }
+
+    float[] at(int pos) {
+      return Arrays.copyOfRange(all, pos * vocab, (pos + 1) * vocab);
+    }
   }
 
   static int contextFor(LlamaWeights w, List<int[]> sequences) {
@@ -90,8 +110,9 @@ public final class AccuracyEval {
     int done = 0;
     Transformer t = new Transformer(w, bits, contextFor(w, sequences));
     for (int[] seq : sequences) {
-      for (int pos = 0; pos + 1 < seq.length && pos < t.contextLength(); pos++) {
-        float[] logProbs = logSoftmax(t.forward(seq[pos], pos));
+      Logits logits = Logits.of(t, seq);
+      for (int pos = 0; pos < logits.positions(); pos++) {
+        float[] logProbs = logSoftmax(logits.at(pos));
         float[] refLp = ref.logProbs()[p];
         kl[p] = klDivergence(refLp, logProbs);
         if (argmax(refLp) == argmax(logProbs)) {

@@ -35,13 +35,23 @@ public final class FloatLinear implements Linear {
 
   @Override
   public void apply(float[] x, float[] out) {
+    apply(1, x, out);
+  }
+
+  /** As {@link #apply(float[], float[])} for every row; each weight row is read once for all. */
+  @Override
+  public void apply(int m, float[] x, float[] out) {
+    Linear.checkRows(m, n, k, x, out);
     for (int i = 0; i < n; i++) {
-      float val = 0.0f;
       int row = i * k;
-      for (int j = 0; j < k; j++) {
-        val += w[row + j] * x[j];
+      for (int r = 0; r < m; r++) {
+        float val = 0.0f;
+        int in = r * k;
+        for (int j = 0; j < k; j++) {
+          val += w[row + j] * x[in + j];
+        }
+        out[r * n + i] = val;
       }
-      out[i] = val;
     }
   }
 }

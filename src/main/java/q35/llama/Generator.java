@@ -42,8 +42,13 @@ public final class Generator {
     int pos = 0;
     int sampled = 0;
     long start = System.nanoTime();
+    // the prompt goes through the model as one batch; its last position's logits come back
+    int prefill = Math.min(promptTokens.length, steps);
+    float[] logits = t.forward(Arrays.copyOf(promptTokens, prefill), 0, false);
     while (pos < steps) {
-      float[] logits = t.forward(token, pos);
+      if (pos >= prefill) {
+        logits = t.forward(token, pos);
+      }
       int next;
       if (pos < promptTokens.length - 1) {
         next = promptTokens[pos + 1];

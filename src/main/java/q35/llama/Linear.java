@@ -12,4 +12,35 @@ public interface Linear {
 
   /** Writes {@code outputs()} values to {@code out[0..]} from {@code x[0..inputs())}. */
   void apply(float[] x, float[] out);
+
+  /**
+   * The layer on {@code m} rows (prefill, evaluation): row r's inputs at {@code x[r * inputs()
+   * ..]}, its outputs to {@code out[r * outputs() ..]}, each exactly as {@link #apply(float[],
+   * float[])} computes it. This default runs the rows one by one; a layer that can share the
+   * weights' reads between rows overrides it.
+   */
+  default void apply(int m, float[] x, float[] out) {
+    int k = inputs();
+    int n = outputs();
+    Linear.checkRows(m, n, k, x, out);
+    if (m == 1) {
+      apply(x, out);
+      return;
+    }
+    float[] row = new float[k];
+    float[] y = new float[n];
+    for (int r = 0; r < m; r++) {
+      System.arraycopy(x, r * k, row, 0, k);
+      apply(row, y);
+      System.arraycopy(y, 0, out, r * n, n);
+    }
+  }
+
+  /** Checks that m >= 1 rows of an n x k layer fit in {@code x} and {@code out}. */
+  static void checkRows(int m, int n, int k, float[] x, float[] out) {
+    if (m < 1 || x.length < (long) m * k || out.length < (long) m * n) {
+      throw new IllegalArgumentException("SHAPE: " + m + " rows of a " + n + " x " + k
+          + " layer got " + x.length + " inputs and room for " + out.length + " outputs");
+    }
+  }
 }

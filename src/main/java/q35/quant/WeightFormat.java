@@ -84,13 +84,17 @@ public record WeightFormat(Kind kind, int groupSize) {
 
   /** Bits stored per weight of a rows x cols matrix, scales and offsets included. */
   public double bitsPerWeight(int rows, int cols) {
+    return 8.0 * storedBytes(rows, cols) / ((double) rows * cols);
+  }
+
+  /** Bytes a rows x cols matrix takes in this format: codes, scales and offsets. */
+  public long storedBytes(int rows, int cols) {
     if (kind == Kind.F32) {
-      return 32.0;
+      return 4L * rows * cols;
     }
     int g = groupFor(cols);
     long groups = (cols + g - 1) / g;
-    long bytes = rows * rowBytes(cols) + 8L * rows * groups;
-    return 8.0 * bytes / ((double) rows * cols);
+    return rows * rowBytes(cols) + 8L * rows * groups;
   }
 
   @Override
