@@ -48,30 +48,17 @@ public final class Gptq {
       String key = LinearFactory.tensorName(name, layer);
       double[] acc = h.computeIfAbsent(key, x -> new double[k * k]);
       long[] count = counts.computeIfAbsent(key, x -> new long[1]);
-      return new Linear() {
-        @Override
-        public int inputs() {
-          return k;
-        }
-
-        @Override
-        public int outputs() {
-          return n;
-        }
-
-        @Override
-        public void apply(float[] x, float[] out) {
-          for (int a = 0; a < k; a++) {
-            double xa = x[a];
-            int row = a * k;
-            for (int b = 0; b < k; b++) {
-              acc[row + b] += xa * x[b];
-            }
+      return Linear.of(n, k, (x, out) -> {
+        for (int a = 0; a < k; a++) {
+          double xa = x[a];
+          int row = a * k;
+          for (int b = 0; b < k; b++) {
+            acc[row + b] += xa * x[b];
           }
-          count[0]++;
-          inner.apply(x, out);
         }
-      };
+        count[0]++;
+        inner.apply(x, out);
+      });
     };
     Transformer t = new Transformer(w, recording, Math.min(steps, w.config().seqLen()));
     for (int s = 0; s < sequences; s++) {

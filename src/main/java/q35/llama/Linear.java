@@ -1,5 +1,7 @@
 package q35.llama;
 
+import java.util.function.BiConsumer;
+
 /**
  * A linear layer without bias: {@code out[i] = sum_j W[i][j] * x[j]} for {@code i <
  * outputs()}, {@code j < inputs()}. The transformer calls every weight matrix through this
@@ -34,6 +36,29 @@ public interface Linear {
       apply(row, y);
       System.arraycopy(y, 0, out, r * n, n);
     }
+  }
+
+  /**
+   * A layer of {@code outputs} x {@code inputs} whose one-row product is {@code apply} (wrappers
+   * that record or replace a layer); its batched product is the row-by-row default.
+   */
+  static Linear of(int outputs, int inputs, BiConsumer<float[], float[]> apply) {
+    return new Linear() {
+      @Override
+      public int inputs() {
+        return inputs;
+      }
+
+      @Override
+      public int outputs() {
+        return outputs;
+      }
+
+      @Override
+      public void apply(float[] x, float[] out) {
+        apply.accept(x, out);
+      }
+    };
   }
 
   /** Checks that m >= 1 rows of an n x k layer fit in {@code x} and {@code out}. */

@@ -107,22 +107,7 @@ class BatchedForwardTest {
     float[] batched = new float[3 * n];
     l.apply(3, x, batched);
     // the interface's default (row by row through apply(x, out)) on the same weights
-    Linear rowByRow = new Linear() {
-      @Override
-      public int inputs() {
-        return k;
-      }
-
-      @Override
-      public int outputs() {
-        return n;
-      }
-
-      @Override
-      public void apply(float[] in, float[] out) {
-        l.apply(in, out);
-      }
-    };
+    Linear rowByRow = Linear.of(n, k, l::apply);
     float[] viaDefault = new float[3 * n];
     rowByRow.apply(3, x, viaDefault);
     for (int row = 0; row < 3; row++) {

@@ -61,22 +61,7 @@ class TransformerTest {
     float[] base = new Transformer(w).forward(3, 0).clone();
     // a classifier that outputs zeros: every logit becomes 0
     LinearFactory zeroCls = (name, layer, weights, n, k) -> name.equals(LinearFactory.WCLS)
-        ? new Linear() {
-            @Override
-            public int inputs() {
-              return k;
-            }
-
-            @Override
-            public int outputs() {
-              return n;
-            }
-
-            @Override
-            public void apply(float[] x, float[] out) {
-              java.util.Arrays.fill(out, 0, n, 0f);
-            }
-          }
+        ? Linear.of(n, k, (x, out) -> java.util.Arrays.fill(out, 0, n, 0f))
         : new FloatLinear(weights, n, k);
     float[] zero = new Transformer(w, zeroCls).forward(3, 0);
     assertArrayEquals(new float[w.config().vocabSize()], zero);
