@@ -9,7 +9,8 @@ import q35.model.LlamaWeights;
  * step, one token at a time or a batch of consecutive positions (prefill, evaluation):
  * RMSNorm, RoPE on interleaved pairs, grouped-query attention over a KV cache, SwiGLU MLP,
  * residual connections, final RMSNorm and the classifier. All arithmetic is float32 in the same
- * order as run.c; transcendental functions are computed in double and rounded to float. Every matrix product goes through a {@link Linear} made by a {@link LinearFactory}.
+ * order as run.c; transcendental functions are computed in double and rounded to float. Every
+ * matrix product goes through a {@link Linear} made by a {@link LinearFactory}.
  *
  * <p>Not thread-safe: one instance holds one sequence's KV cache and scratch buffers.
  */
