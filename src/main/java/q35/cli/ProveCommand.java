@@ -71,7 +71,7 @@ public final class ProveCommand implements Callable<Integer> {
 
   @Option(names = "--max-steps", paramLabel = "N", description = "Rule applications of the "
       + "first attempt; the retry with non-linear completion gets 4x (default: ${DEFAULT-VALUE}).")
-  int maxSteps = 30000;
+  int maxSteps = 40000;
 
   @Option(names = "--replay", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Replay the committed proof files before proving (default: on; "

@@ -183,7 +183,10 @@ public final class QuantMatrix {
 
   /**
    * quantize's checks, in its order (format, shape, lengths, then the weights' values); writes
-   * nothing, so the public method's refusal case follows from this contract alone.
+   * nothing. The second case says that a normal return means every weight was in range, so
+   * the public method's refusal case follows from it (as for checkMatvecInt, section 6 of
+   * spec/verification.md); it reads the weights through \old, in the caller's heap, where KeY
+   * matches them with the refusal case's witness.
    */
   /*@ private normal_behavior
     @   requires w != null && packed != null && scales != null && offsets != null;
@@ -196,7 +199,7 @@ public final class QuantMatrix {
     @   requires (\forall int i; 0 <= i && i < w.length;
     @             Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT);
     @   assignable \nothing;
-    @ also private exceptional_behavior
+    @ also private behavior
     @   requires w != null && packed != null && scales != null && offsets != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
@@ -204,10 +207,10 @@ public final class QuantMatrix {
     @   requires packed.length
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\exists int i; 0 <= i && i < w.length;
-    @             !(Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT));
-    @   signals_only IllegalArgumentException;
     @   assignable \nothing;
+    @   ensures (\forall int i; 0 <= i && i < w.length;
+    @             Rounding.VALUE_MIN <= \old(w[i]) && \old(w[i]) <= Rounding.VALUE_LIMIT);
+    @   signals_only IllegalArgumentException;
     @*/
   private static void checkQuantize(int format, float[] w, int n, int k, int g, byte[] packed,
       float[] scales, float[] offsets) {
@@ -229,16 +232,6 @@ public final class QuantMatrix {
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   requires actual == n * perRow;
     @   assignable \nothing;
-    @ also private behavior
-    @   requires packed != null && scales != null && offsets != null;
-    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
-    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires packed.length
-    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
-    @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   assignable \nothing;
-    @   ensures actual == n * perRow;
-    @   signals_only IllegalArgumentException;
     @*/
   private static void checkMatrixAndLength(int format, int n, int k, int g, byte[] packed,
       float[] scales, float[] offsets, String what, int actual, int perRow) {
@@ -258,8 +251,8 @@ public final class QuantMatrix {
     @   requires scales != offsets;
     @   assignable packed[*], scales[*], offsets[*];
     @*/
-  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
-  @SuppressWarnings({"index:argument", "index:array.length.negative"})
+  // bounds proved by KeY: quantizeRows safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index:array.length.negative")
   private static void quantizeRows(int format, float[] w, int n, int k, int g, byte[] packed,
       float[] scales, float[] offsets) {
     int groups = WeightQuant.groupCount(k, g);
@@ -270,10 +263,29 @@ public final class QuantMatrix {
       @ loop_assigns j, lattice[*], packed[*], scales[*], offsets[*];
       @*/
     for (int j = 0; j < n; j++) {
-      WeightQuant.quantizeRow(w, rowOffset(j, n, k), k, g, format == FORMAT_Q35, lattice, scales,
-          offsets, rowOffset(j, n, groups));
-      packRow(format, lattice, k, packed, rowOffset(j, n, bytes));
+      quantizeRowAt(format, w, j, n, k, g, groups, bytes, lattice, packed, scales, offsets);
     }
+  }
+
+  /** Row j of quantizeRows: quantizes it into {@code lattice} and packs it into its bytes. */
+  /*@ private normal_behavior
+    @   requires w != null && packed != null && scales != null && offsets != null && lattice != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && 0 <= j && j < n;
+    @   requires groups == (k + g - 1) / g && 1 <= groups && lattice.length == k;
+    @   requires bytes == (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) && 1 <= bytes;
+    @   requires w.length == n * k && packed.length == n * bytes;
+    @   requires scales.length == n * groups && offsets.length == scales.length;
+    @   requires scales != offsets;
+    @   assignable lattice[*], packed[*], scales[*], offsets[*];
+    @*/
+  // bounds proved by KeY: quantizeRowAt safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index:argument")
+  private static void quantizeRowAt(int format, float[] w, int j, int n, int k, int g,
+      int groups, int bytes, int[] lattice, byte[] packed, float[] scales, float[] offsets) {
+    WeightQuant.quantizeRow(w, rowOffset(j, n, k), k, g, format == FORMAT_Q35, lattice, scales,
+        offsets, rowOffset(j, n, groups));
+    packRow(format, lattice, k, packed, rowOffset(j, n, bytes));
   }
 
   /** Packs one row of lattice values (odd positions even for q35) into its bytes. */
@@ -542,14 +554,17 @@ public final class QuantMatrix {
     }
   }
 
-  /** Dequantizes the whole matrix into row-major floats {@code out} (n rows of k). */
+  /**
+   * Dequantizes the whole matrix into row-major floats {@code out} (n rows of k), an array
+   * other than {@code scales} and {@code offsets}.
+   */
   /*@ public behavior
     @   requires packed != null && scales != null && offsets != null && out != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
     @   requires packed.length
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
-    @   requires out.length == n * k;
+    @   requires out.length == n * k && out != scales && out != offsets;
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable out[*];
@@ -611,7 +626,7 @@ public final class QuantMatrix {
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
     @   requires packed.length
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
-    @   requires out.length == n * k;
+    @   requires out.length == n * k && out != scales && out != offsets;
     @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable out[*];
@@ -773,15 +788,13 @@ public final class QuantMatrix {
    * bytes, the activations and the accumulators. Only lengths, no array: a proof with no heap
    * to carry, which checkMatvecInt then applies as one call.
    */
-  /*@ private behavior
-    @   requires true;
-    @   assignable \nothing;
-    @   ensures format == FORMAT_Q35 || format == FORMAT_INT4;
-    @   ensures 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   ensures packedLength
+  /*@ private normal_behavior
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packedLength
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
-    @   ensures xqLength == k && accLength == n * ((k + g - 1) / g);
-    @   signals_only IllegalArgumentException;
+    @   requires xqLength == k && accLength == n * ((k + g - 1) / g);
+    @   assignable \nothing;
     @*/
   private static void checkMatvecIntShape(int format, int n, int k, int g, int packedLength,
       int xqLength, int accLength) {
@@ -844,7 +857,7 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException) (\forall int i; 0 <= i && i < out.length;
     @       out[i] == \old(out[i]) || (out[i] != out[i] && \old(out[i]) != \old(out[i])));
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  // bounds proved by KeY: matvec safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index:array.length.negative")
   public static void matvec(int format, byte[] packed, float[] scales, float[] offsets, int n,
       int k, int g, byte[] xq, float xScale, float[] out) {
@@ -892,11 +905,11 @@ public final class QuantMatrix {
     @   requires packed.length
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
+    @   requires xqLength == k && outLength == n;
     @   assignable \nothing;
-    @   ensures xqLength == k && outLength == n;
     @   signals_only IllegalArgumentException;
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, BadInputTest, ConformanceVectorsTest
+  // bounds proved by KeY: checkMatvecParams contract (runtimeExceptions:ban)
   @SuppressWarnings("index:argument")
   private static void checkMatvecParams(int format, byte[] packed, float[] scales,
       float[] offsets, int n, int k, int g, int xqLength, float xScale, int outLength) {
@@ -1070,7 +1083,7 @@ public final class QuantMatrix {
     @   requires (\forall int i; 0 <= i && i < xq.length; -127 <= xq[i] && xq[i] <= 127);
     @   assignable out[*];
     @*/
-  // bounds tested only (KeY contract open): MatvecProperties, ConformanceVectorsTest
+  // bounds proved by KeY: productRows safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static void productRows(int format, byte[] packed, float[] scales, float[] offsets,
       int n, int k, int g, int m, byte[] xq, float[] xScales, float[] out) {
