@@ -170,4 +170,40 @@ public final class Controls {
   public static int notForKey(int x) {
     return x + 1;
   }
+
+  /**
+   * The cast rules of proofs/taclets/float-casts.key assume nothing about a cast's value: a
+   * claim about it (false for t = 1.0) must stay open.
+   */
+  /*@ public normal_behavior
+    @   ensures \result == 0;
+    @*/
+  public static int castValueWrong(float t) {
+    return (int) (double) t;
+  }
+
+  /** Nor is the cast's result assumed to be small: adding 1 may overflow (t = 2^31). */
+  /*@ public normal_behavior
+    @   ensures true;
+    @*/
+  public static int castThenIncrementWrong(double t) {
+    return (int) t + 1;
+  }
+
+  /** What the rules do let KeY prove: facts that do not depend on the cast's value. */
+  /*@ public normal_behavior
+    @   ensures 0 <= \result && \result <= 7;
+    @*/
+  public static int castClamped(float t) {
+    int r = (int) ((double) t / 3.0);
+    return r < 0 ? 0 : (r > 7 ? 7 : r);
+  }
+
+  /** The narrowing cast to float is executed too; its value is not assumed either. */
+  /*@ public normal_behavior
+    @   ensures \result == 1.0f;
+    @*/
+  public static float narrowValueWrong(double t) {
+    return (float) t;
+  }
 }

@@ -39,6 +39,11 @@ public final class ProveCommand implements Callable<Integer> {
       + "stubs, here java.lang.SuppressWarnings (default: ${DEFAULT-VALUE}).")
   List<Path> classPath = new ArrayList<>(List.of(Path.of("src/main/key-classpath")));
 
+  @Option(names = "--taclets", paramLabel = "FILE", split = ",", description = "KeY rule files "
+      + "loaded with the source: the symbolic-execution rules for the casts KeY lacks "
+      + "(default: ${DEFAULT-VALUE}).")
+  List<Path> taclets = new ArrayList<>(List.of(Path.of("proofs/taclets/float-casts.key")));
+
   @Option(names = "--proof-dir", paramLabel = "DIR", description = "Where the .proof files "
       + "are replayed from and saved to (default: ${DEFAULT-VALUE}).")
   Path proofDir = Path.of("proofs");
@@ -109,7 +114,7 @@ public final class ProveCommand implements Callable<Integer> {
         "none".equals(manifest) ? null : ProofManifest.read(Path.of(manifest));
     @Nullable Path out = workerOut;
     boolean isWorker = worker >= 0 && out != null;
-    KeyProver.Options options = new KeyProver.Options(source, classPath, proofDir,
+    KeyProver.Options options = new KeyProver.Options(source, classPath, taclets, proofDir,
         isWorker ? Path.of(configDir + "-" + worker) : configDir,
         1000L * timeoutSeconds, maxSteps, replay, save, only,
         m == null ? Set.of() : m.testedOnlyKeys(),
@@ -165,6 +170,10 @@ public final class ProveCommand implements Callable<Integer> {
     if (!classPath.isEmpty()) {
       a.add("--class-path");
       a.add(String.join(",", classPath.stream().map(Path::toString).toList()));
+    }
+    if (!taclets.isEmpty()) {
+      a.add("--taclets");
+      a.add(String.join(",", taclets.stream().map(Path::toString).toList()));
     }
     @Nullable Path dir = saveDir;
     if (dir != null) {

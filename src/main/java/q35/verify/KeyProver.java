@@ -68,6 +68,7 @@ public final class KeyProver {
   public record Options(
       Path sourceDir,
       List<Path> classPath,
+      List<Path> taclets,
       Path proofDir,
       Path configDir,
       long timeoutMillis,
@@ -82,11 +83,11 @@ public final class KeyProver {
       Path saveDir) {
 
     /** The same options without per-contract strategy settings, in one process. */
-    public Options(Path sourceDir, List<Path> classPath, Path proofDir, Path configDir,
-        long timeoutMillis, int maxSteps, boolean replay, boolean save, String only,
-        java.util.Set<String> quickKeys) {
-      this(sourceDir, classPath, proofDir, configDir, timeoutMillis, maxSteps, replay, save, only,
-          quickKeys, Map.of(), 0, 1, proofDir);
+    public Options(Path sourceDir, List<Path> classPath, List<Path> taclets, Path proofDir,
+        Path configDir, long timeoutMillis, int maxSteps, boolean replay, boolean save,
+        String only, java.util.Set<String> quickKeys) {
+      this(sourceDir, classPath, taclets, proofDir, configDir, timeoutMillis, maxSteps, replay,
+          save, only, quickKeys, Map.of(), 0, 1, proofDir);
     }
   }
 
@@ -176,7 +177,7 @@ public final class KeyProver {
     long t0 = System.nanoTime();
     List<String> typeNames = typeNames(options.sourceDir());
     KeYEnvironment<DefaultUserInterfaceControl> env =
-        load(options.sourceDir(), options.classPath());
+        load(options.sourceDir(), options.classPath(), options.taclets());
     long loadMillis = (System.nanoTime() - t0) / 1_000_000;
     try {
       checkChoices(env);
@@ -298,17 +299,24 @@ public final class KeyProver {
    * declarations, not their method bodies) or jars. KeY has no class path of its own beyond its
    * JDK stubs, which lack {@code java.lang.SuppressWarnings}.
    */
-  @SuppressWarnings("nullness:argument") // KeY's API takes null for "default boot class path, no includes"
+  @SuppressWarnings("nullness:argument") // KeY's API takes null for "default boot class path"
   private static KeYEnvironment<DefaultUserInterfaceControl> load(Path sourceDir,
-      List<Path> classPath) throws Exception {
-    List<File> cp = new ArrayList<>();
-    for (Path p : classPath) {
+      List<Path> classPath, List<Path> taclets) throws Exception {
+    List<File> cp = existing(classPath, "KeY class path entry");
+    List<File> includes = existing(taclets, "KeY taclet file");
+    return KeYEnvironment.load(sourceDir.toFile(), cp, null, includes);
+  }
+
+  /** The given paths as files, each checked to exist: a missing one is a setup error. */
+  private static List<File> existing(List<Path> paths, String what) {
+    List<File> files = new ArrayList<>();
+    for (Path p : paths) {
       if (!Files.exists(p)) {
-        throw new IllegalArgumentException("KeY class path entry not found: " + p);
+        throw new IllegalArgumentException(what + " not found: " + p);
       }
-      cp.add(p.toFile());
+      files.add(p.toFile());
     }
-    return KeYEnvironment.load(sourceDir.toFile(), cp, null, null);
+    return files;
   }
 
   /** Fails loudly if KeY did not take the required taclet options. */

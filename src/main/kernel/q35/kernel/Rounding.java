@@ -42,9 +42,9 @@ public final class Rounding {
   /**
    * Rounds {@code t} to the nearest integer, ties to even, as {@code (int) Math.rint(t)}: the
    * cast saturates beyond the int range. Exact for |t| < 2^52, where adding 2^52 rounds away
-   * the fraction; beyond, t is an integer already and the cast saturates either way. Only
-   * {@code double} arithmetic and one cast: KeY 2.12.3 has no rule for the (int) cast of a
-   * double, so the result is tested (RoundingTest), not proved.
+   * the fraction; beyond, t is an integer already and the cast saturates either way. KeY proves
+   * that it returns normally (its cast rule, proofs/taclets/float-casts.key, assumes nothing
+   * about the value); the rounding itself is tested (RoundingTest).
    */
   /*@ public normal_behavior
     @   ensures true;
@@ -56,7 +56,7 @@ public final class Rounding {
 
   /**
    * Rounds a float to the nearest integer, ties to even: roundHalfEven of its (exact) binary64
-   * value. KeY 2.12.3 has no rule for the float-to-double cast either, so this is tested only.
+   * value. Proved to return normally; the rounding is tested, as above.
    */
   /*@ public normal_behavior
     @   ensures true;

@@ -139,8 +139,8 @@ public final class WeightQuant {
 
   /**
    * rint(t), or rint(t / 2) for a 3-bit position, with t = ((double) w - m) / s in binary64
-   * (spec/quantization.md section 2.3), before clamping. KeY 2.12.3 has no rule for the
-   * float-to-double cast, so this contract is tested only.
+   * (spec/quantization.md section 2.3), before clamping. Proved to return normally; the value
+   * is tested (KeY's cast rules assume nothing about it).
    */
   /*@ private normal_behavior
     @   requires s != 0.0f;

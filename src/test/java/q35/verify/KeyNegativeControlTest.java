@@ -31,6 +31,7 @@ class KeyNegativeControlTest {
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
         List.of(project.resolve("src/main/key-classpath")),
+        List.of(project.resolve("proofs/taclets/float-casts.key")),
         project.resolve("target/key-negative/proofs"),
         project.resolve("target/key-config"),
         30_000, 10_000, false, true, "", java.util.Set.of());
@@ -70,6 +71,15 @@ class KeyNegativeControlTest {
     assertStatus("increment(int)", ContractResult.CLOSED);
   }
 
+  /** The rules for KeY's missing casts (proofs/taclets) let execution go on, and no more. */
+  @Test
+  void castRulesAssumeNothingAboutTheValue() {
+    assertStatus("castValueWrong(float)", ContractResult.OPEN);
+    assertStatus("castThenIncrementWrong(double)", ContractResult.OPEN);
+    assertStatus("narrowValueWrong(double)", ContractResult.OPEN);
+    assertStatus("castClamped(float)", ContractResult.CLOSED);
+  }
+
   /** Replay is not trusted blindly: a closed proof of one contract must not close another. */
   @Test
   void replayOfAProofForAnotherContractIsNotClosed() throws Exception {
@@ -79,7 +89,8 @@ class KeyNegativeControlTest {
         StandardCopyOption.REPLACE_EXISTING);
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
-        List.of(project.resolve("src/main/key-classpath")), proofs,
+        List.of(project.resolve("src/main/key-classpath")),
+        List.of(project.resolve("proofs/taclets/float-casts.key")), proofs,
         project.resolve("target/key-config"),
         5_000, 2_000, true, false, "incrementWrong", java.util.Set.of());
     ContractResult r = KeyProver.run(options).contracts().get(0);
@@ -115,6 +126,6 @@ class KeyNegativeControlTest {
 
   @Test
   void everyControlWasRun() {
-    assertEquals(11, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(15, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
