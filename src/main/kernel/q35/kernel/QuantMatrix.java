@@ -170,8 +170,7 @@ public final class QuantMatrix {
     @   requires packed.length
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
-    @   requires (\exists int i; 0 <= i && i < w.length;
-    @             !(Rounding.VALUE_MIN <= w[i] && w[i] <= Rounding.VALUE_LIMIT));
+    @   requires !Rounding.allInRange(w, 0, w.length);
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
@@ -184,9 +183,10 @@ public final class QuantMatrix {
   /**
    * quantize's checks, in its order (format, shape, lengths, then the weights' values); writes
    * nothing. The second case says that a normal return means every weight was in range, so
-   * the public method's refusal case follows from it (as for checkMatvecInt, section 6 of
-   * spec/verification.md); it reads the weights through \old, in the caller's heap, where KeY
-   * matches them with the refusal case's witness.
+   * the public method's refusal case follows from it. Both say it with the same query,
+   * Rounding.allInRange, read in the caller's heap (\old), so KeY closes the refusal by
+   * matching the two terms: spelled out as a \forall over float comparisons, it needed an
+   * instance at the refusal's witness that KeY's heuristics do not make for floats.
    */
   /*@ private normal_behavior
     @   requires w != null && packed != null && scales != null && offsets != null;
@@ -208,8 +208,7 @@ public final class QuantMatrix {
     @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
     @   requires scales.length == n * ((k + g - 1) / g) && offsets.length == scales.length;
     @   assignable \nothing;
-    @   ensures (\forall int i; 0 <= i && i < w.length;
-    @             Rounding.VALUE_MIN <= \old(w[i]) && \old(w[i]) <= Rounding.VALUE_LIMIT);
+    @   ensures \old(Rounding.allInRange(w, 0, w.length));
     @   signals_only IllegalArgumentException;
     @*/
   private static void checkQuantize(int format, float[] w, int n, int k, int g, byte[] packed,

@@ -130,6 +130,28 @@ public final class Rounding {
     }
   }
 
+  /** Whether every x[off .. off + len) is finite and within [-2^32, 2^32]. */
+  /*@ public normal_behavior
+    @   requires x != null && 0 <= off && 0 <= len && off + len <= x.length;
+    @   ensures \result <==> (\forall int i; off <= i && i < off + len;
+    @             VALUE_MIN <= x[i] && x[i] <= VALUE_LIMIT);
+    @*/
+  // bounds proved by KeY: allInRange contract proved (runtimeExceptions:ban)
+  @SuppressWarnings("index")
+  public static /*@ pure @*/ boolean allInRange(float[] x, int off, int len) {
+    /*@ loop_invariant off <= i && i <= off + len;
+      @ loop_invariant (\forall int j; off <= j && j < i; VALUE_MIN <= x[j] && x[j] <= VALUE_LIMIT);
+      @ decreases off + len - i;
+      @ loop_assigns i;
+      @*/
+    for (int i = off; i < off + len; i++) {
+      if (!(VALUE_MIN <= x[i] && x[i] <= VALUE_LIMIT)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The error for a refused value: NAN_INPUT, INF_INPUT or TOO_LARGE. Its message prints the
    * float value, which KeY's string model does not reach: its contract is tested only.

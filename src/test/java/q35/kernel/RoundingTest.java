@@ -33,4 +33,52 @@ class RoundingTest {
     assertEquals(7.0, Rounding.clamp(7.0, -8.0, 7.0));
     assertEquals(0.25, Rounding.clamp(0.25, -8.0, 7.0));
   }
+
+  /** The accepted magnitude, written independently of the kernel: finite and |v| <= 2^32. */
+  private static boolean accepted(float v) {
+    return !Float.isNaN(v) && Math.abs(v) <= 4294967296f;
+  }
+
+  @Test
+  void allInRangeAtTheEdges() {
+    float[] edges = {0f, -0f, 4294967296f, -4294967296f, Math.nextUp(4294967296f),
+        Math.nextDown(-4294967296f), Float.NaN, Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 1.5f};
+    for (float v : edges) {
+      float[] x = {1f, v, 2f};
+      assertEquals(accepted(v), Rounding.allInRange(x, 0, 3), "v = " + v);
+      assertEquals(accepted(v), Rounding.allInRange(x, 1, 1), "v = " + v);
+      // Outside the range, a bad value does not count.
+      assertEquals(true, Rounding.allInRange(x, 0, 1), "v = " + v);
+      assertEquals(true, Rounding.allInRange(x, 2, 1), "v = " + v);
+      assertEquals(true, Rounding.allInRange(x, 1, 0), "v = " + v);
+    }
+  }
+
+  /** allInRange accepts exactly what requireFinite lets through (quantize's refusal rule). */
+  @Property
+  void allInRangeAgreesWithRequireFinite(@ForAll("edgyFloats") float[] x) {
+    boolean expected = true;
+    for (float v : x) {
+      expected &= accepted(v);
+    }
+    assertEquals(expected, Rounding.allInRange(x, 0, x.length));
+    boolean refused = false;
+    try {
+      Rounding.requireFinite(x, 0, x.length, "x");
+    } catch (IllegalArgumentException e) {
+      refused = true;
+    }
+    assertEquals(!expected, refused);
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<float[]> edgyFloats() {
+    net.jqwik.api.Arbitrary<Float> values = net.jqwik.api.Arbitraries.oneOf(
+        net.jqwik.api.Arbitraries.floats().between(-10f, 10f),
+        net.jqwik.api.Arbitraries.of(4294967296f, -4294967296f, Math.nextUp(4294967296f),
+            Math.nextDown(-4294967296f), Float.NaN, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MAX_VALUE));
+    return values.array(float[].class).ofMinSize(0).ofMaxSize(8);
+  }
 }
