@@ -26,6 +26,10 @@ public final class ProofReports {
     com.google.gson.JsonArray cp = new com.google.gson.JsonArray();
     options.classPath().forEach(p -> cp.add(p.toString()));
     root.add("classPath", cp);
+    com.google.gson.JsonArray rules = new com.google.gson.JsonArray();
+    options.taclets().forEach(p -> rules.add(p.toString()));
+    root.add("taclets", rules);
+    root.addProperty("replay", options.replay());
     root.addProperty("proofDir", options.proofDir().toString());
     JsonObject settings = new JsonObject();
     for (Map.Entry<String, String> c : KeyProver.REQUIRED_CHOICES.entrySet()) {
@@ -117,8 +121,12 @@ public final class ProofReports {
         .append(KeyProver.KEY_VERSION).append(". Source: `").append(options.sourceDir())
         .append("`, class path: `").append(options.classPath().stream().map(Object::toString)
             .collect(java.util.stream.Collectors.joining(",")))
-        .append("`. Every contract was proved from scratch in this run; the committed proof "
-            + "files were also replayed against the current source.\n\n")
+        .append("`, extra rules: `").append(options.taclets().stream().map(Object::toString)
+            .collect(java.util.stream.Collectors.joining(",")))
+        .append("`. Every contract was proved from scratch in this run; ")
+        .append(options.replay()
+            ? "the committed proof files were also replayed against the current source.\n\n"
+            : "the committed proof files were not replayed (replay: not run).\n\n")
         .append("Taclet options: `intRules:arithmeticSemanticsCheckingOF` (every int "
             + "operation is an overflow obligation), `runtimeExceptions:ban` (array bounds, "
             + "null, division by zero are obligations), `floatRules:assumeStrictfp` (Java 17 "
