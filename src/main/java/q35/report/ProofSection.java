@@ -147,10 +147,17 @@ final class ProofSection {
     r.add("nodes", c.get("nodes"));
     r.add("millis", c.get("millis"));
     r.addProperty("replay", string(c, "replay", ""));
-    // Only a proved contract has a proof file worth linking, and only one inside the project
-    // (KeY keeps open proofs under target/, with a machine's absolute path).
+    // Only a proved contract has a proof file worth linking, and only a committed one that
+    // exists, under proofs/: KeY keeps open proofs under target/, with a machine's absolute
+    // path, and mvn verify saves its fresh proofs under target/ too. For those, the link is the
+    // committed proof of the same contract, if there is one (made by ./q35 prove).
     String file = closed ? VerificationReport.relative(project, string(c, "proofFile", "")) : "";
-    r.addProperty("proofFile", file.startsWith("proofs/") ? file : "");
+    if (!file.isEmpty()
+        && !(file.startsWith("proofs/") && Files.isRegularFile(project.resolve(file)))) {
+      String committed = "proofs/" + Path.of(file).getFileName();
+      file = Files.isRegularFile(project.resolve(committed)) ? committed : "";
+    }
+    r.addProperty("proofFile", file);
     return r;
   }
 

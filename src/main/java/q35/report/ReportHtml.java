@@ -146,7 +146,8 @@ final class ReportHtml {
         .append(esc(j.has("result") ? j.get("result").getAsString()
             : "not run: " + j.get("why").getAsString())).append(".</p>\n");
     b.append("<p class=\"legend small\"><span>").append("<span class=\"chip proved\">proved</span>")
-        .append(" closed by KeY in this run; the link opens its proof file</span><span>")
+        .append(" closed by KeY in this run; the link opens its committed proof file (made"
+            + " by ./q35 prove, which replays it; the build proves afresh)</span><span>")
         .append("<span class=\"chip proved rests\">proved, rests on tested</span> its proof")
         .append(" uses a callee contract not proved in this run</span><span>")
         .append("<span class=\"chip tested-only\">tested only</span> not proved; why, and")

@@ -64,8 +64,9 @@ final class ReportMarkdown {
         .append(".\nOpenJML: ").append(j.has("result") ? j.get("result").getAsString()
             : "not run: " + j.get("why").getAsString())
         .append(".\n\nEach KeY contract: its kind, status and, when proved, its category and"
-            + " proof file; *rests on tested* marks a proof that uses a callee contract not"
-            + " proved in this run.\n");
+            + " committed proof file (made by ./q35 prove, which replays it; the build proves"
+            + " every contract afresh); *rests on tested* marks a proof that uses a callee"
+            + " contract not proved in this run.\n");
     String current = "";
     for (JsonElement e : s.getAsJsonArray("methods")) {
       JsonObject m = e.getAsJsonObject();

@@ -70,8 +70,12 @@ public final class ProofReports {
       o.addProperty("branches", r.branches());
       o.addProperty("openGoals", r.openGoals());
       o.addProperty("millis", r.millis());
+      // A bare file name is the committed proof in the proof dir; a path (a fresh proof saved
+      // elsewhere, e.g. under target/ by mvn verify) is already relative to the project.
+      boolean bareName = !r.proofFile().contains("/") && !r.proofFile().contains("\\");
       o.addProperty("proofFile", r.proofFile().isEmpty() ? ""
-          : r.closed() ? options.proofDir().resolve(r.proofFile()).toString() : r.proofFile());
+          : r.closed() && bareName ? options.proofDir().resolve(r.proofFile()).toString()
+          : r.proofFile());
       o.addProperty("replay", r.replay());
       o.addProperty("category", r.category());
       JsonArray rests = new JsonArray();

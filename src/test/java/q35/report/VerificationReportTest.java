@@ -149,6 +149,8 @@ class VerificationReportTest {
   @Test
   void todaysKeyResultsShowNotRecordedAndNoMachinePath() throws IOException {
     write("target/key-results.json", KEY_TODAY);
+    write("proofs/Codes.packPair__int_int.normal_behavior.0.proof",
+        "\\profile \"Java Profile\";\n");
     JsonObject s = report(null);
     JsonObject p = s.getAsJsonObject("proofs");
     assertEquals("passed", p.get("status").getAsString());
@@ -167,6 +169,31 @@ class VerificationReportTest {
         ReportHtml.provedOf(s, "Codes.packPair Codes.unpackHiValue"),
         "the theorem table names only what this run proved");
     assertNoMachinePath();
+  }
+
+  /**
+   * mvn verify saves its fresh proofs under target/: the page links the committed proof of the
+   * same contract when there is one, and nothing (never a target/ path) when there is none.
+   */
+  @Test
+  void freshProofsUnderTargetLinkTheCommittedProof() throws IOException {
+    // As key-results.json of a build before the fix had it: the save dir under the proof dir.
+    String fresh = KEY_TODAY.replace(
+        "\"proofFile\": \"proofs/Codes.packPair__int_int.normal_behavior.0.proof\"",
+        "\"proofFile\": \"proofs/target/proofs/Codes.packPair__int_int.normal_behavior.0.proof\"");
+    assertTrue(fresh.contains("target/proofs/"), "the fixture was rewritten");
+    write("target/key-results.json", fresh);
+    report(null);
+    String html = read("target/verification-reports/index.html");
+    assertTrue(!html.contains("target/proofs/"), "no link into target/");
+    assertTrue(!html.contains("href=\"../../proofs/Codes.packPair"),
+        "no committed proof, no link");
+    write("proofs/Codes.packPair__int_int.normal_behavior.0.proof",
+        "\\profile \"Java Profile\";\n");
+    report(null);
+    html = read("target/verification-reports/index.html");
+    assertTrue(html.contains("href=\"../../proofs/Codes.packPair__int_int.normal_behavior.0"
+        + ".proof\""), "the committed proof is linked");
   }
 
   @Test
