@@ -206,4 +206,23 @@ public final class Controls {
   public static float narrowValueWrong(double t) {
     return (float) t;
   }
+
+  /**
+   * The long cast's rule assumes only that its result is a long: its value stays unknown (false
+   * for t = 1.0)...
+   */
+  /*@ public normal_behavior
+    @   ensures \result == 0;
+    @*/
+  public static long longCastValueWrong(float t) {
+    return (long) (double) t;
+  }
+
+  /** ...and it may be the largest long, so adding 1 may overflow (t = 2^63). */
+  /*@ public normal_behavior
+    @   ensures true;
+    @*/
+  public static long longCastThenIncrementWrong(double t) {
+    return (long) t + 1;
+  }
 }

@@ -51,4 +51,25 @@ public final class Errors {
     String message = a + x + b + y + c + z + d + v + e;
     return new IllegalArgumentException(message);
   }
+
+  /** The exception with message {@code a + b + c + x + d}. */
+  /*@ public normal_behavior
+    @   ensures \result != null;
+    @   assignable \nothing;
+    @*/
+  public static IllegalArgumentException of(String a, String b, String c, long x, String d) {
+    String message = a + b + c + x + d;
+    return new IllegalArgumentException(message);
+  }
+
+  /** The exception with message {@code a + b + c + x + d + y + e}. */
+  /*@ public normal_behavior
+    @   ensures \result != null;
+    @   assignable \nothing;
+    @*/
+  public static IllegalArgumentException of(String a, String b, String c, long x, String d,
+      long y, String e) {
+    String message = a + b + c + x + d + y + e;
+    return new IllegalArgumentException(message);
+  }
 }

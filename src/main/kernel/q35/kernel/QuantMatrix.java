@@ -294,8 +294,8 @@ public final class QuantMatrix {
     @   requires k <= lattice.length && 0 <= off;
     @   requires off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) <= packed.length;
     @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   requires format == FORMAT_Q35 ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
-    @                                      lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   requires format == FORMAT_Q35 ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < k;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @   assignable packed[off .. off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
     @                            - 1];
     @*/
@@ -336,8 +336,8 @@ public final class QuantMatrix {
     @   requires lattice != null && codes != null && lattice != codes;
     @   requires 1 <= k && k <= IntDot.MAX_K && k <= lattice.length && k <= 2 * codes.length;
     @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   requires (\forall int i; 0 <= i && i < k && i % 2 == 1;
-    @             lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   requires (\forall int pair; 0 <= pair && 2 * pair + 1 < k;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @   requires (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);
     @   assignable codes[*];
     @   ensures (\forall int j; 0 <= j && j < codes.length; 0 <= codes[j] && codes[j] <= 127);

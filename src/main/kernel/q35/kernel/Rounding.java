@@ -37,6 +37,11 @@ public final class Rounding {
   /** Smallest accepted offset: -2^33 (see VALUE_MIN for why a constant). */
   public static final float OFFSET_MIN = -8589934592.0f;
 
+  /** 2^63 and -2^63: a float strictly between them converts to long exactly (refused). */
+  private static final float LONG_LIMIT = 9.223372e18f;
+
+  private static final float LONG_MIN = -9.223372e18f;
+
   private Rounding() {}
 
   /**
@@ -153,22 +158,27 @@ public final class Rounding {
   }
 
   /**
-   * The error for a refused value: NAN_INPUT, INF_INPUT or TOO_LARGE. Its message prints the
-   * float value, which KeY's string model does not reach: its contract is tested only.
+   * The error for a refused value: NAN_INPUT, INF_INPUT or TOO_LARGE. A too-large value is an
+   * integer (every float beyond 2^24 is), so it prints as one, through a long: KeY models
+   * string concatenation of a long but not of a float. The parts go to Errors whole, as its
+   * builders take them (see Errors for why).
    */
   /*@ private normal_behavior
     @   ensures \result != null;
     @   assignable \nothing;
     @*/
   private static IllegalArgumentException refused(String what, int index, float v) {
-    String prefix = what + " index ";
     if (v != v) {
-      return Errors.of("NAN_INPUT: " + prefix, index, " is NaN");
+      return Errors.of("NAN_INPUT: ", what, " index ", index, " is NaN");
     }
     if (v < -FLOAT_MAX || v > FLOAT_MAX) {
-      return Errors.of("INF_INPUT: " + prefix, index, " is infinite");
+      return Errors.of("INF_INPUT: ", what, " index ", index, " is infinite");
     }
-    return Errors.of("TOO_LARGE: " + prefix, index, " is " + v
-        + ", beyond the accepted magnitude 2^32");
+    if (v <= LONG_MIN || v >= LONG_LIMIT) {
+      return Errors.of("TOO_LARGE: ", what, " index ", index,
+          " has magnitude 2^63 or more, beyond the accepted magnitude 2^32");
+    }
+    return Errors.of("TOO_LARGE: ", what, " index ", index, " is ", (long) (double) v,
+        ", beyond the accepted magnitude 2^32");
   }
 }

@@ -186,32 +186,43 @@ public final class WeightQuant {
     @   assignable lattice[0 .. k - 1], scales[pOff .. pOff + (k + g - 1) / g - 1],
     @              offsets[pOff .. pOff + (k + g - 1) / g - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   ensures oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i % 2 == 1;
-    @                              lattice[i] % 2 == 0 && lattice[i] <= 6);
+    @   ensures oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < k;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @*/
-  // bounds tested only (KeY contract open): WeightQuantProperties, ConformanceVectorsTest
+  // The 3-bit fact is stated per pair (position 2 * pair + 1), not as "i % 2 == 1 ==> ...": in
+  // that form KeY instantiated it at lattice values (lattice[lattice[0]], ...) without end.
+  // bounds proved by KeY: quantizeRow safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   public static void quantizeRow(float[] w, int wOff, int k, int g, boolean oddIsThreeBit,
       int[] lattice, float[] scales, float[] offsets, int pOff) {
     int groups = groupCount(k, g);
     int gi = 0;
-    /*@ loop_invariant 0 <= start && 0 <= gi && gi <= groups && start == gi * g;
-      @ loop_invariant start < k ==> gi < groups;
-      @ loop_invariant (\forall int i; 0 <= i && i < k && i < start;
-      @                 -8 <= lattice[i] && lattice[i] <= 7);
-      @ loop_invariant oddIsThreeBit ==> (\forall int i; 0 <= i && i < k && i < start
-      @                 && i % 2 == 1; lattice[i] % 2 == 0 && lattice[i] <= 6);
+    int start = 0;
+    /*@ loop_invariant 0 <= gi && gi <= start && start <= k && (start == k || start == gi * g);
+      @ loop_invariant (\forall int i; 0 <= i && i < start; -8 <= lattice[i] && lattice[i] <= 7);
+      @ loop_invariant oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < start;
+      @                 lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
       @ decreases k - start;
       @ loop_assigns start, gi, lattice[0 .. k - 1], scales[pOff .. pOff + groups - 1],
       @              offsets[pOff .. pOff + groups - 1];
       @*/
-    for (int start = 0; start < k; start += g) {
+    while (start < k) {
+      // start == gi * g < k <= groups * g, so gi < groups: the lemma keeps this proof linear.
+      productMonotone(gi, g, groups);
       int end = groupEnd(start, g, k);
       quantizeGroup(w, wOff, start, end, oddIsThreeBit, lattice, scales, offsets, pOff + gi);
-      //@ assert start + g == (gi + 1) * g;
+      start = end;
       gi++;
     }
   }
+
+  /** Lemma, no effect: for g &gt;= 1, gi &gt;= groups gives groups * g &lt;= gi * g. */
+  /*@ private normal_behavior
+    @   requires 1 <= g && 0 <= gi && 0 <= groups;
+    @   ensures gi < groups || groups * g <= gi * g;
+    @   assignable \nothing;
+    @*/
+  private static void productMonotone(int gi, int g, int groups) {}
 
   /**
    * Quantizes positions [start, end) of a row as one group: its scale and offset from the
@@ -224,12 +235,12 @@ public final class WeightQuant {
     @   requires 0 <= wOff && wOff + end <= w.length;
     @   requires 0 <= p && p < scales.length && p < offsets.length && scales != offsets;
     @   requires (\forall int j; 0 <= j && j < start; -8 <= lattice[j] && lattice[j] <= 7);
-    @   requires oddIsThreeBit ==> (\forall int j; 0 <= j && j < start && j % 2 == 1;
-    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   requires oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < start;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @   assignable lattice[start .. end - 1], scales[p], offsets[p];
     @   ensures (\forall int j; 0 <= j && j < end; -8 <= lattice[j] && lattice[j] <= 7);
-    @   ensures oddIsThreeBit ==> (\forall int j; 0 <= j && j < end && j % 2 == 1;
-    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   ensures oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < end;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @*/
   @SuppressWarnings("index")
   private static void quantizeGroup(float[] w, int wOff, int start, int end,
@@ -265,12 +276,12 @@ public final class WeightQuant {
     @   requires 0 <= start && start <= end && end <= lattice.length;
     @   requires 0 <= wOff && wOff + end <= w.length;
     @   requires (\forall int j; 0 <= j && j < start; -8 <= lattice[j] && lattice[j] <= 7);
-    @   requires oddIsThreeBit ==> (\forall int j; 0 <= j && j < start && j % 2 == 1;
-    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   requires oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < start;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @   assignable lattice[start .. end - 1];
     @   ensures (\forall int j; 0 <= j && j < end; -8 <= lattice[j] && lattice[j] <= 7);
-    @   ensures oddIsThreeBit ==> (\forall int j; 0 <= j && j < end && j % 2 == 1;
-    @             lattice[j] % 2 == 0 && lattice[j] <= 6);
+    @   ensures oddIsThreeBit ==> (\forall int pair; 0 <= pair && 2 * pair + 1 < end;
+    @             lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
     @*/
   // bounds proved by KeY: latticeGroup safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
@@ -280,8 +291,9 @@ public final class WeightQuant {
     // left it (with [0, i) here, KeY's auto mode stayed open at 80,000 steps; now 8,663 nodes).
     /*@ loop_invariant start <= i && i <= end;
       @ loop_invariant (\forall int j; start <= j && j < i; -8 <= lattice[j] && lattice[j] <= 7);
-      @ loop_invariant oddIsThreeBit ==> (\forall int j; start <= j && j < i && j % 2 == 1;
-      @                 lattice[j] % 2 == 0 && lattice[j] <= 6);
+      @ loop_invariant oddIsThreeBit ==> (\forall int pair;
+      @                 start <= 2 * pair + 1 && 2 * pair + 1 < i;
+      @                 lattice[2 * pair + 1] % 2 == 0 && lattice[2 * pair + 1] <= 6);
       @ decreases end - i;
       @ loop_assigns i, lattice[start .. end - 1];
       @*/

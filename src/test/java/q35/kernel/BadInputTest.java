@@ -226,8 +226,20 @@ class BadInputTest {
         () -> Rounding.requireFinite(new float[] {0f, 1f, Float.NaN}, 1, 2, "weight"));
     assertMessage("INF_INPUT: activation index 2 is infinite", () -> Rounding.requireFinite(
         new float[] {0f, 1f, 2f, Float.NEGATIVE_INFINITY}, 1, 3, "activation"));
-    assertMessage("TOO_LARGE: weight index 0 is 1.0E10, beyond the accepted magnitude 2^32",
+    // A too-large value is an integer and prints as one, exactly, below 2^63 in magnitude
+    // (the float next beyond -2^32 is -(2^32 + 2^9); the one below 2^63 is 2^63 - 2^39).
+    assertMessage("TOO_LARGE: weight index 0 is 10000000000, beyond the accepted magnitude 2^32",
         () -> Rounding.requireFinite(new float[] {0f, 1e10f}, 1, 1, "weight"));
+    assertMessage("TOO_LARGE: weight index 1 is -4294967808, beyond the accepted magnitude 2^32",
+        () -> Rounding.requireFinite(new float[] {0f, Math.nextDown(-0x1p32f)}, 0, 2, "weight"));
+    assertMessage("TOO_LARGE: weight index 0 is 9223371487098961920, beyond the accepted"
+        + " magnitude 2^32",
+        () -> Rounding.requireFinite(new float[] {Math.nextDown(0x1p63f)}, 0, 1, "weight"));
+    assertMessage("TOO_LARGE: weight index 0 has magnitude 2^63 or more, beyond the accepted"
+        + " magnitude 2^32", () -> Rounding.requireFinite(new float[] {0x1p63f}, 0, 1, "weight"));
+    assertMessage("TOO_LARGE: activation index 0 has magnitude 2^63 or more, beyond the accepted"
+        + " magnitude 2^32",
+        () -> Rounding.requireFinite(new float[] {-Float.MAX_VALUE}, 0, 1, "activation"));
     assertMessage("ACT_RANGE: activation code -128 at index 1 (codes lie in [-127, 127])",
         () -> Activations.checkCodes(new byte[] {0, 0, -128}, 1, 2));
     // Values outside the checked range are not read.

@@ -77,6 +77,8 @@ class KeyNegativeControlTest {
     assertStatus("castValueWrong(float)", ContractResult.OPEN);
     assertStatus("castThenIncrementWrong(double)", ContractResult.OPEN);
     assertStatus("narrowValueWrong(double)", ContractResult.OPEN);
+    assertStatus("longCastValueWrong(float)", ContractResult.OPEN);
+    assertStatus("longCastThenIncrementWrong(double)", ContractResult.OPEN);
     assertStatus("castClamped(float)", ContractResult.CLOSED);
   }
 
@@ -126,6 +128,6 @@ class KeyNegativeControlTest {
 
   @Test
   void everyControlWasRun() {
-    assertEquals(15, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(17, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
