@@ -237,6 +237,8 @@ class BadInputTest {
         () -> Rounding.requireFinite(new float[] {Math.nextDown(0x1p63f)}, 0, 1, "weight"));
     assertMessage("TOO_LARGE: weight index 0 has magnitude 2^63 or more, beyond the accepted"
         + " magnitude 2^32", () -> Rounding.requireFinite(new float[] {0x1p63f}, 0, 1, "weight"));
+    assertMessage("TOO_LARGE: weight index 0 has magnitude 2^63 or more, beyond the accepted"
+        + " magnitude 2^32", () -> Rounding.requireFinite(new float[] {-0x1p63f}, 0, 1, "weight"));
     assertMessage("TOO_LARGE: activation index 0 has magnitude 2^63 or more, beyond the accepted"
         + " magnitude 2^32",
         () -> Rounding.requireFinite(new float[] {-Float.MAX_VALUE}, 0, 1, "activation"));
