@@ -269,10 +269,15 @@ final class MatvecBenchCommand implements Callable<Integer> {
     for (Subject s : subjects) {
       double med = median(s.seconds);
       double min = Arrays.stream(s.seconds).min().orElse(Double.NaN);
-      System.out.printf(Locale.ROOT, "| %s | %.3f | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f"
+      System.out.printf(Locale.ROOT, "| %s | %.3f | %d | %.0f | %.0f | %.2f | %.2f | %s | %s"
           + " |%n", s.name, 8.0 * s.weightBytes * m / macs, s.copies(), med * 1e6, min * 1e6,
-          macs / med / 1e9, s.weightBytes / med / 1e9, int4 / med, f32 / med);
+          macs / med / 1e9, s.weightBytes / med / 1e9, ratio(int4, med), ratio(f32, med));
     }
+  }
+
+  /** How many times faster than a baseline's median a median is; "n/a" if it was not run. */
+  private static String ratio(double baseline, double median) {
+    return Double.isNaN(baseline) ? "n/a" : String.format(Locale.ROOT, "%.2f", baseline / median);
   }
 
   /** The 7B-shaped layer set: one token = every matrix of every layer once, in order. */
