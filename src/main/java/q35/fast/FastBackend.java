@@ -83,6 +83,7 @@ public final class FastBackend implements Backend {
 
   @Override
   public @Nullable String unavailableReason() {
+    FastSettings.check(); // a mistyped setting is refused, not taken for a missing Vector API
     return VectorSupport.REASON;
   }
 
@@ -136,7 +137,11 @@ public final class FastBackend implements Backend {
         }
         return null;
       } catch (LinkageError | RuntimeException e) {
-        return "the Java Vector API did not start: " + e;
+        // An initializer's failure says nothing itself; its cause does (e.g. a width the CPU
+        // does not have).
+        Throwable why = e instanceof ExceptionInInitializerError && e.getCause() != null
+            ? e.getCause() : e;
+        return "the Java Vector API did not start: " + why;
       }
     }
   }

@@ -81,7 +81,7 @@ final class Simd {
    * result. {@code -Dq35.fast.aheadBytes} changes the distance for experiments; 0 reads a byte
    * the step loads anyway.
    */
-  static final int AHEAD = Math.max(0, Integer.getInteger("q35.fast.aheadBytes", 2048));
+  static final int AHEAD = FastSettings.aheadBytes(System.getProperty(FastSettings.AHEAD_BYTES));
   /** Where the bytes read ahead go, so that the JIT keeps the loads. */
   static volatile int sink;
 
@@ -93,11 +93,17 @@ final class Simd {
   }
 
   private static VectorSpecies<Short> shortSpecies() {
-    String bits = System.getProperty("q35.fast.vectorBits");
-    if (bits == null || bits.isEmpty()) {
+    int bits = FastSettings.vectorBits(System.getProperty(FastSettings.VECTOR_BITS));
+    if (bits == 0) {
       return ShortVector.SPECIES_PREFERRED;
     }
-    return VectorSpecies.of(short.class, VectorShape.forBitSize(Integer.parseInt(bits)));
+    VectorSpecies<Short> s = VectorSpecies.of(short.class, VectorShape.forBitSize(bits));
+    if (s.vectorBitSize() != bits) { // the JDK gives its widest shape for a width it lacks
+      throw new IllegalArgumentException("-D" + FastSettings.VECTOR_BITS + "=" + bits
+          + ": this JVM has no " + bits + "-bit vectors (its widest are " + s.vectorBitSize()
+          + " bits)");
+    }
+    return s;
   }
 
   private static VectorShuffle<Byte> codeBytes(int column) {
