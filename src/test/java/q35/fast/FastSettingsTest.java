@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.ShortVector;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -90,16 +87,10 @@ class FastSettingsTest {
   /** A mistyped setting stops the command with the property's name; no fallback, no output. */
   @Test
   void theCommandLineRefusesAMistypedSettingInsteadOfFallingBack() throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path vectors = Path.of(System.getProperty("q35.projectDir", ".")).resolve("spec/vectors");
-    Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
-        "-Dq35.fast.aheadBytes=2k", "-cp", System.getProperty("java.class.path"),
-        "q35.cli.Q35Cli", "conformance", "--backend", "fast", "--vectors", vectors.toString())
-        .start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "conformance did not finish");
+    ConformanceProcess p = ConformanceProcess.run("--add-modules", "jdk.incubator.vector",
+        "-Dq35.fast.aheadBytes=2k");
+    String out = p.out();
+    String err = p.err();
     assertTrue(p.exitValue() != 0, out + err);
     assertTrue(err.contains("-Dq35.fast.aheadBytes=2k: expected a whole number from 0 to"
         + " 1048576 bytes"), err);
@@ -112,16 +103,10 @@ class FastSettingsTest {
   void aWidthTheJvmLacksMakesFastFallBackSayingWhy() throws Exception {
     Assumptions.assumeTrue(ShortVector.SPECIES_MAX.vectorBitSize() < 2048,
         "this JVM has 2048-bit vectors");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path vectors = Path.of(System.getProperty("q35.projectDir", ".")).resolve("spec/vectors");
-    Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
-        "-Dq35.fast.vectorBits=2048", "-cp", System.getProperty("java.class.path"),
-        "q35.cli.Q35Cli", "conformance", "--backend", "fast", "--vectors", vectors.toString())
-        .start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "conformance did not finish");
+    ConformanceProcess p = ConformanceProcess.run("--add-modules", "jdk.incubator.vector",
+        "-Dq35.fast.vectorBits=2048");
+    String out = p.out();
+    String err = p.err();
     assertEquals(0, p.exitValue(), out + err);
     assertTrue(err.contains("backend 'fast' cannot run here: the Java Vector API did not start:"
         + " java.lang.IllegalArgumentException: -Dq35.fast.vectorBits=2048: this JVM has no"
