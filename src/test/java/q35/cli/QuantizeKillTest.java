@@ -65,8 +65,8 @@ class QuantizeKillTest {
         point = "at 150 ms";
       } else if (i <= KILLS_DURING_WRITE) {
         long threshold = (long) next.length * (i - 1) / (KILLS_DURING_WRITE - 1);
-        point = waitForTemporary(dir, threshold, p) ? "temporary at >= " + threshold + " bytes"
-            : "process ended first";
+        point = waitForTemporary(dir, threshold, staleBefore, p)
+            ? "temporary at >= " + threshold + " bytes" : "process ended first";
       } else {
         point = waitForRename(target, previous, p) ? "just after the rename" : "process ended first";
       }
@@ -129,10 +129,18 @@ class QuantizeKillTest {
     }
   }
 
-  /** Waits until a temporary of at least {@code bytes} exists; false if the process ended. */
-  static boolean waitForTemporary(Path dir, long bytes, Process p) throws Exception {
+  /**
+   * Waits until this run's own temporary holds at least {@code bytes}; false if the process
+   * ended. The temporaries of {@code earlier} runs do not count: a stale one already past the
+   * threshold would stop the wait before this run reached its clean-up.
+   */
+  static boolean waitForTemporary(Path dir, long bytes, List<Path> earlier, Process p)
+      throws Exception {
     while (p.isAlive()) {
       for (Path t : temporaries(dir)) {
+        if (earlier.contains(t)) {
+          continue;
+        }
         try {
           if (Files.size(t) >= bytes) {
             return true;
