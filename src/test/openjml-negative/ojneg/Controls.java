@@ -95,4 +95,34 @@ public final class Controls {
     }
     return acc;
   }
+
+  /**
+   * A functional clause in a {@code -KeY} annotation, as the kernel writes the contracts only
+   * OpenJML proves: wrong (the 4-bit half of a code is code / 8, not code / 16). If OpenJML
+   * skipped such annotations, this would be reported valid.
+   */
+  /*@ public normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures 0 <= \result && \result <= 15;
+    @*/
+  /*-KeY@ also public normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures \result == code / 16;
+    @*/
+  public static int highHalfWrong(int code) {
+    return code / 8;
+  }
+
+  /** The same with the correct clause. */
+  /*@ public normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures 0 <= \result && \result <= 15;
+    @*/
+  /*-KeY@ also public normal_behavior
+    @   requires 0 <= code && code <= 127;
+    @   ensures \result == code / 8;
+    @*/
+  public static int highHalf(int code) {
+    return code / 8;
+  }
 }

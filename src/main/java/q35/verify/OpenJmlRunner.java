@@ -33,7 +33,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * per-proof timeout is handed to z3 (milliseconds in this OpenJML). OpenJML models {@code float}
  * and {@code double} as real numbers, so a result about float code holds over the reals only.
  * Clauses written {@code //+KeY@} are seen by KeY only (JML's conditional annotations); the
- * results list them per method as {@code keyOnlyClauses}.
+ * results list them per method as {@code keyOnlyClauses}. Clauses written {@code /*-KeY@} are
+ * seen by OpenJML only (the functional contracts KeY's auto mode did not close); the results
+ * list them as {@code openJmlOnlyClauses}, so that a report can say which prover proved what.
  */
 public final class OpenJmlRunner {
 
@@ -59,7 +61,7 @@ public final class OpenJmlRunner {
 
   /** The outcome of one method. */
   public record MethodResult(String method, String status, List<String> messages, double seconds,
-      List<String> keyOnlyClauses) {}
+      List<String> keyOnlyClauses, List<String> openJmlOnlyClauses) {}
 
   /** The outcome of a run; {@code status} is "ran" or "not run". */
   public record Result(String status, String reason, String version, String prover,
@@ -171,10 +173,11 @@ public final class OpenJmlRunner {
       } else {
         byMethod.put(m, new MethodResult(m, ERROR,
             List.of("no result from OpenJML: " + crashReason(Files.readString(log,
-                StandardCharsets.UTF_8))), 0, List.of()));
+                StandardCharsets.UTF_8))), 0, List.of(), List.of()));
       }
     }
     Map<String, List<String>> keyOnly = JmlSource.keyOnlyClauses(options.sourceDir());
+    Map<String, List<String>> openJmlOnly = JmlSource.openJmlOnlyClauses(options.sourceDir());
     Map<String, List<String>> frames =
         JmlSource.loopFrameProblems(options.sourceDir(), options.projectDir());
     List<MethodResult> results = new ArrayList<>();
@@ -193,7 +196,8 @@ public final class OpenJmlRunner {
         messages.add(relativize(msg, options.projectDir(), launcher));
       }
       results.add(new MethodResult(r.method(), status, messages, r.seconds(),
-          keyOnly.getOrDefault(r.method(), List.of())));
+          keyOnly.getOrDefault(r.method(), List.of()),
+          openJmlOnly.getOrDefault(r.method(), List.of())));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result("ran", "", version, prover, started, seconds, options.timeoutSeconds(),
@@ -288,7 +292,7 @@ public final class OpenJmlRunner {
           status = ERROR;
         }
         results.put(current, new MethodResult(current, status, List.copyOf(messages),
-            Double.parseDouble(JmlSource.group(c, 3)), List.of()));
+            Double.parseDouble(JmlSource.group(c, 3)), List.of(), List.of()));
         current = null;
         continue;
       }
@@ -386,6 +390,9 @@ public final class OpenJmlRunner {
       JsonArray ko = new JsonArray();
       m.keyOnlyClauses().forEach(ko::add);
       o.add("keyOnlyClauses", ko);
+      JsonArray oo = new JsonArray();
+      m.openJmlOnlyClauses().forEach(oo::add);
+      o.add("openJmlOnlyClauses", oo);
       ms.add(o);
     }
     root.add("methods", ms);

@@ -131,6 +131,14 @@ public final class Codes {
     @         || (d == 64 && e == 2);
     @   ensures -128 <= \result && \result <= 127;
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires 0 <= a && a <= 127 && 0 <= b && b <= 127;
+    @   requires (d == 1 && e == 128) || (d == 2 && e == 64) || (d == 4 && e == 32)
+    @         || (d == 8 && e == 16) || (d == 16 && e == 8) || (d == 32 && e == 4)
+    @         || (d == 64 && e == 2);
+    @   ensures \result == (a / d + b % (2 * d) * e < 128 ? a / d + b % (2 * d) * e
+    @       : a / d + b % (2 * d) * e - 256);
+    @*/
   private static /*@ pure @*/ int blockByte(int a, int b, int d, int e) {
     return toSignedByte(highBits(a, d) + lowBits(b, 2 * d) * e);
   }
@@ -148,6 +156,14 @@ public final class Codes {
     @         || (d == 16 && e == 8 && f == 16) || (d == 8 && e == 4 && f == 32)
     @         || (d == 4 && e == 2 && f == 64) || (d == 2 && e == 1 && f == 128 && y == 0);
     @   ensures 0 <= \result && \result <= 127;
+    @*/
+  /*-KeY@ also private normal_behavior
+    @   requires -128 <= x && x <= 127 && -128 <= y && y <= 127;
+    @   requires (d == 1 && e == 128 && f == 1 && x == 0) || (d == 128 && e == 64 && f == 2)
+    @         || (d == 64 && e == 32 && f == 4) || (d == 32 && e == 16 && f == 8)
+    @         || (d == 16 && e == 8 && f == 16) || (d == 8 && e == 4 && f == 32)
+    @         || (d == 4 && e == 2 && f == 64) || (d == 2 && e == 1 && f == 128 && y == 0);
+    @   ensures \result == (x < 0 ? x + 256 : x) / d + (y < 0 ? y + 256 : y) % e * f;
     @*/
   private static /*@ pure @*/ int blockCode(int x, int y, int d, int e, int f) {
     return codeValue(x, y, d, e, f);
@@ -172,10 +188,11 @@ public final class Codes {
   }
 
   /**
-   * Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first
-   * (spec/format.md section 2 gives each byte's formula). The contract states safety: no
-   * exception, no overflow, only these 7 bytes written; the byte values are tested
-   * (CodesProperties, the conformance vectors).
+   * Packs 8 codes (56 bits) into 7 bytes, code i at stream bits [7i, 7i + 7), LSB first. The
+   * first contract states safety (no exception, no overflow, only these 7 bytes written; proved
+   * by KeY), the second each byte by spec/format.md section 2's formula, stored as a Java byte
+   * (proved by OpenJML; KeY auto mode did not close the byte values, spec/verification.md
+   * section 6).
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
@@ -183,6 +200,27 @@ public final class Codes {
     @   requires 0 <= oOff && oOff + 7 <= out.length;
     @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
     @   assignable out[oOff .. oOff + 6];
+    @*/
+  /*-KeY@ also public normal_behavior
+    @   requires codes != null && out != null;
+    @   requires 0 <= cOff && cOff + 8 <= codes.length;
+    @   requires 0 <= oOff && oOff + 7 <= out.length;
+    @   requires (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
+    @   assignable out[oOff .. oOff + 6];
+    @   ensures out[oOff + 0] == (\old(codes[cOff + 0]) / 1 + \old(codes[cOff + 1]) % 2 * 128 < 128
+    @       ? \old(codes[cOff + 0]) / 1 + \old(codes[cOff + 1]) % 2 * 128 : \old(codes[cOff + 0]) / 1 + \old(codes[cOff + 1]) % 2 * 128 - 256);
+    @   ensures out[oOff + 1] == (\old(codes[cOff + 1]) / 2 + \old(codes[cOff + 2]) % 4 * 64 < 128
+    @       ? \old(codes[cOff + 1]) / 2 + \old(codes[cOff + 2]) % 4 * 64 : \old(codes[cOff + 1]) / 2 + \old(codes[cOff + 2]) % 4 * 64 - 256);
+    @   ensures out[oOff + 2] == (\old(codes[cOff + 2]) / 4 + \old(codes[cOff + 3]) % 8 * 32 < 128
+    @       ? \old(codes[cOff + 2]) / 4 + \old(codes[cOff + 3]) % 8 * 32 : \old(codes[cOff + 2]) / 4 + \old(codes[cOff + 3]) % 8 * 32 - 256);
+    @   ensures out[oOff + 3] == (\old(codes[cOff + 3]) / 8 + \old(codes[cOff + 4]) % 16 * 16 < 128
+    @       ? \old(codes[cOff + 3]) / 8 + \old(codes[cOff + 4]) % 16 * 16 : \old(codes[cOff + 3]) / 8 + \old(codes[cOff + 4]) % 16 * 16 - 256);
+    @   ensures out[oOff + 4] == (\old(codes[cOff + 4]) / 16 + \old(codes[cOff + 5]) % 32 * 8 < 128
+    @       ? \old(codes[cOff + 4]) / 16 + \old(codes[cOff + 5]) % 32 * 8 : \old(codes[cOff + 4]) / 16 + \old(codes[cOff + 5]) % 32 * 8 - 256);
+    @   ensures out[oOff + 5] == (\old(codes[cOff + 5]) / 32 + \old(codes[cOff + 6]) % 64 * 4 < 128
+    @       ? \old(codes[cOff + 5]) / 32 + \old(codes[cOff + 6]) % 64 * 4 : \old(codes[cOff + 5]) / 32 + \old(codes[cOff + 6]) % 64 * 4 - 256);
+    @   ensures out[oOff + 6] == (\old(codes[cOff + 6]) / 64 + \old(codes[cOff + 7]) % 128 * 2 < 128
+    @       ? \old(codes[cOff + 6]) / 64 + \old(codes[cOff + 7]) % 128 * 2 : \old(codes[cOff + 6]) / 64 + \old(codes[cOff + 7]) % 128 * 2 - 256);
     @*/
   public static void packBlock(int[] codes, int cOff, byte[] out, int oOff) {
     int c0 = codes[cOff];
@@ -203,10 +241,12 @@ public final class Codes {
   }
 
   /**
-   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The contract states
-   * safety: no exception, no overflow, every code in [0, 127], only these 8 written; the code
-   * values are tested. All reads come first and all stores last: with stores between the
-   * calls, auto mode did not close the frame condition.
+   * Unpacks 7 bytes into 8 codes; the inverse of {@link #packBlock}. The first contract states
+   * safety (no exception, no overflow, every code in [0, 127], only these 8 written; proved by
+   * KeY), the second each code by spec/format.md section 2's formula over the bytes read
+   * unsigned (proved by OpenJML; KeY auto mode did not close it, spec/verification.md section
+   * 6). All reads come first and all stores last: with stores between the calls, KeY's auto
+   * mode did not close the frame condition.
    */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
@@ -215,6 +255,27 @@ public final class Codes {
     @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
     @   assignable codes[cOff .. cOff + 7];
     @   ensures (\forall int i; cOff <= i && i < cOff + 8; 0 <= codes[i] && codes[i] <= 127);
+    @*/
+  /*-KeY@ also public normal_behavior
+    @   requires in != null && codes != null;
+    @   requires 0 <= iOff && iOff + 7 <= in.length;
+    @   requires 0 <= cOff && cOff + 8 <= codes.length;
+    @   requires (\forall int i; iOff <= i && i < iOff + 7; -128 <= in[i] && in[i] <= 127);
+    @   assignable codes[cOff .. cOff + 7];
+    @   ensures codes[cOff] == (\old(in[iOff + 0]) < 0 ? \old(in[iOff + 0]) + 256 : \old(in[iOff + 0])) % 128;
+    @   ensures codes[cOff + 1] == (\old(in[iOff + 0]) < 0 ? \old(in[iOff + 0]) + 256 : \old(in[iOff + 0])) / 128
+    @       + (\old(in[iOff + 1]) < 0 ? \old(in[iOff + 1]) + 256 : \old(in[iOff + 1])) % 64 * 2;
+    @   ensures codes[cOff + 2] == (\old(in[iOff + 1]) < 0 ? \old(in[iOff + 1]) + 256 : \old(in[iOff + 1])) / 64
+    @       + (\old(in[iOff + 2]) < 0 ? \old(in[iOff + 2]) + 256 : \old(in[iOff + 2])) % 32 * 4;
+    @   ensures codes[cOff + 3] == (\old(in[iOff + 2]) < 0 ? \old(in[iOff + 2]) + 256 : \old(in[iOff + 2])) / 32
+    @       + (\old(in[iOff + 3]) < 0 ? \old(in[iOff + 3]) + 256 : \old(in[iOff + 3])) % 16 * 8;
+    @   ensures codes[cOff + 4] == (\old(in[iOff + 3]) < 0 ? \old(in[iOff + 3]) + 256 : \old(in[iOff + 3])) / 16
+    @       + (\old(in[iOff + 4]) < 0 ? \old(in[iOff + 4]) + 256 : \old(in[iOff + 4])) % 8 * 16;
+    @   ensures codes[cOff + 5] == (\old(in[iOff + 4]) < 0 ? \old(in[iOff + 4]) + 256 : \old(in[iOff + 4])) / 8
+    @       + (\old(in[iOff + 5]) < 0 ? \old(in[iOff + 5]) + 256 : \old(in[iOff + 5])) % 4 * 32;
+    @   ensures codes[cOff + 6] == (\old(in[iOff + 5]) < 0 ? \old(in[iOff + 5]) + 256 : \old(in[iOff + 5])) / 4
+    @       + (\old(in[iOff + 6]) < 0 ? \old(in[iOff + 6]) + 256 : \old(in[iOff + 6])) % 2 * 64;
+    @   ensures codes[cOff + 7] == (\old(in[iOff + 6]) < 0 ? \old(in[iOff + 6]) + 256 : \old(in[iOff + 6])) / 2;
     @*/
   public static void unpackBlock(byte[] in, int iOff, int[] codes, int cOff) {
     int b0 = in[iOff];
@@ -445,6 +506,9 @@ public final class Codes {
 
   /**
    * Unpacks {@code n} codes from the stream at {@code in[iOff..]}; the inverse of packStream.
+   * Code by code through {@link #codeAt}, so that its value is codeAt's (proved by OpenJML); a
+   * block-wise loop over {@link #unpackBlock} left that link open in both provers
+   * (spec/verification.md section 6).
    */
   /*@ public normal_behavior
     @   requires in != null && codes != null;
@@ -460,6 +524,16 @@ public final class Codes {
     @   signals_only IllegalArgumentException;
     @   assignable \nothing;
     @*/
+  /*-KeY@ also public normal_behavior
+    @   requires in != null && codes != null;
+    @   requires 0 <= n && n <= codes.length && n <= MAX_STREAM_CODES;
+    @   requires 0 <= iOff && 7 * n <= 8 * (in.length - iOff);
+    @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
+    @   assignable codes[0 .. n - 1];
+    @   ensures (\forall int i; 0 <= i && i < n; codes[i] == codeAt(in, iOff, i));
+    @*/
+  // bounds proved by KeY: unpackStream safety contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
   public static void unpackStream(byte[] in, int iOff, int n, int[] codes) {
     if (n < 0 || n > codes.length || n > MAX_STREAM_CODES) {
       throw Errors.of("SHAPE: stream length ", n, " out of range");
@@ -467,67 +541,35 @@ public final class Codes {
     if (iOff < 0 || iOff > in.length - streamBytes(n)) {
       throw Errors.of("TRUNCATED: stream of ", n, " codes needs ", streamBytes(n), " bytes");
     }
-    int full = wholeBlocks(n);
-    unpackBlocks(in, iOff, full, codes);
-    unpackTail(in, iOff + 7 * full, n - 8 * full, codes, 8 * full);
-  }
-
-  /** Unpacks {@code full} whole blocks ({@code 7 * full} bytes) into {@code codes[0 .. 8 * full)}. */
-  /*@ private normal_behavior
-    @   requires in != null && codes != null;
-    @   requires 0 <= full && 8 * full <= codes.length && 0 <= iOff && iOff + 7 * full <= in.length;
-    @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
-    @   assignable codes[0 .. 8 * full - 1];
-    @   ensures (\forall int i; 0 <= i && i < 8 * full; 0 <= codes[i] && codes[i] <= 127);
-    @*/
-  // bounds proved by KeY: unpackBlocks safety contract (runtimeExceptions:ban)
-  @SuppressWarnings("index")
-  private static void unpackBlocks(byte[] in, int iOff, int full, int[] codes) {
-    /*@ loop_invariant 0 <= b && b <= full;
-      @ loop_invariant (\forall int j; 0 <= j && j < 8 * b; 0 <= codes[j] && codes[j] <= 127);
-      @ decreases full - b;
-      @ loop_assigns b, codes[0 .. 8 * full - 1];
+    /*@ loop_invariant 0 <= i && i <= n;
+      @ loop_invariant (\forall int j; 0 <= j && j < i; 0 <= codes[j] && codes[j] <= 127);
+      @ decreases n - i;
+      @ loop_assigns i, codes[0 .. n - 1];
       @*/
-    for (int b = 0; b < full; b++) {
-      unpackBlock(in, iOff + 7 * b, codes, 8 * b);
+    /*-KeY@ loop_invariant (\forall int j; 0 <= j && j < i; codes[j] == streamCode(in, iOff, j));
+      @*/
+    for (int i = 0; i < n; i++) {
+      codes[i] = streamCode(in, iOff, i);
     }
   }
 
   /**
-   * Unpacks the last {@code tail} codes (0 to 7) from their {@code streamBytes(tail)} bytes at
-   * {@code in[i0..]}, read as a zero-padded block, into {@code codes[c0..]}: a tail of 0 reads
-   * nothing.
+   * {@link #codeAt}, for callers in a loop: KeY reads only its range (with codeAt's eight
+   * value clauses in view, unpackStream's loop stayed open at 97,850 nodes), OpenJML its value.
    */
-  /*@ private normal_behavior
-    @   requires in != null && codes != null;
-    @   requires 0 <= tail && tail < 8 && 0 <= c0 && c0 + tail <= codes.length;
-    @   requires 0 <= i0 && i0 + (7 * tail + 7) / 8 <= in.length;
+  /*@ normal_behavior
+    @   requires in != null && 0 <= i && i < MAX_STREAM_CODES;
+    @   requires 0 <= iOff && 7 * i + 7 <= 8 * (in.length - iOff);
     @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
-    @   assignable codes[c0 .. c0 + tail - 1];
-    @   ensures (\forall int i; c0 <= i && i < c0 + tail; 0 <= codes[i] && codes[i] <= 127);
+    @   ensures 0 <= \result && \result <= 127;
     @*/
-  // bounds proved by KeY: unpackTail safety contract (runtimeExceptions:ban)
-  @SuppressWarnings("index")
-  private static void unpackTail(byte[] in, int i0, int tail, int[] codes, int c0) {
-    byte[] bytes = new byte[7];
-    int tailBytes = streamBytes(tail);
-    /*@ loop_invariant 0 <= c && c <= tailBytes;
-      @ loop_invariant (\forall int j; 0 <= j && j < 7; -128 <= bytes[j] && bytes[j] <= 127);
-      @ decreases tailBytes - c;
-      @ loop_assigns c, bytes[*];
-      @*/
-    for (int c = 0; c < tailBytes; c++) {
-      bytes[c] = in[i0 + c];
-    }
-    int[] block = new int[8];
-    unpackBlock(bytes, 0, block, 0);
-    /*@ loop_invariant 0 <= t && t <= tail;
-      @ loop_invariant (\forall int j; c0 <= j && j < c0 + t; 0 <= codes[j] && codes[j] <= 127);
-      @ decreases tail - t;
-      @ loop_assigns t, codes[c0 .. c0 + tail - 1];
-      @*/
-    for (int t = 0; t < tail; t++) {
-      codes[c0 + t] = block[t];
-    }
+  /*-KeY@ also normal_behavior
+    @   requires in != null && 0 <= i && i < MAX_STREAM_CODES;
+    @   requires 0 <= iOff && 7 * i + 7 <= 8 * (in.length - iOff);
+    @   requires (\forall int k; 0 <= k && k < in.length; -128 <= in[k] && in[k] <= 127);
+    @   ensures \result == codeAt(in, iOff, i);
+    @*/
+  static /*@ pure @*/ int streamCode(byte[] in, int iOff, int i) {
+    return codeAt(in, iOff, i);
   }
 }

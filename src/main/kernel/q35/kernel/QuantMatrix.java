@@ -384,6 +384,32 @@ public final class QuantMatrix {
     @   signals (IllegalArgumentException)
     @       (\forall int i; 0 <= i && i < lattice.length; lattice[i] == \old(lattice[i]));
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= row;
+    @   requires (row + 1) * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) <= packed.length;
+    @   requires k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < (format == FORMAT_Q35 ? 8 * ((k + 15) / 16) : (k + 1) / 2);
+    @         (2 * i >= k ==> evenValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), i) == 0)
+    @         && (2 * i + 1 >= k ==> oddValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), i) == 0));
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int p; 0 <= p && p < k; lattice[p] == (p % 2 == 0
+    @       ? evenValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), p / 2) : oddValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), p / 2)));
+    @ also private exceptional_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= row;
+    @   requires (row + 1) * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2) <= packed.length;
+    @   requires k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\exists int i; 0 <= i && i < (format == FORMAT_Q35 ? 8 * ((k + 15) / 16) : (k + 1) / 2);
+    @         (2 * i >= k && evenValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), i) != 0)
+    @         || (2 * i + 1 >= k && oddValue(format, packed, row * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), i) != 0));
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
   // bounds proved by KeY: unpackRow safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   public static void unpackRow(int format, byte[] packed, int row, int k, int[] lattice) {
@@ -405,11 +431,38 @@ public final class QuantMatrix {
     @   assignable \nothing;
     @   signals_only IllegalArgumentException;
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < (format == FORMAT_Q35 ? 8 * ((k + 15) / 16) : (k + 1) / 2);
+    @         (2 * i >= k ==> evenValue(format, packed, off, i) == 0)
+    @         && (2 * i + 1 >= k ==> oddValue(format, packed, off, i) == 0));
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires packed != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\exists int i; 0 <= i && i < (format == FORMAT_Q35 ? 8 * ((k + 15) / 16) : (k + 1) / 2);
+    @         (2 * i >= k && evenValue(format, packed, off, i) != 0)
+    @         || (2 * i + 1 >= k && oddValue(format, packed, off, i) != 0));
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
   private static void checkPadding(int format, byte[] packed, int off, int row, int k) {
     int pairs = pairsOf(format, k);
     /*@ loop_invariant 0 <= i && i <= pairs;
       @ decreases pairs - i;
       @ loop_assigns i;
+      @*/
+    /*-KeY@ loop_invariant pairOf(k) <= i;
+      @ loop_invariant (\forall int j; 0 <= j && j < i;
+      @     (2 * j >= k ==> evenValue(format, packed, off, j) == 0)
+    @         && (2 * j + 1 >= k ==> oddValue(format, packed, off, j) == 0));
       @*/
     for (int i = pairOf(k); i < pairs; i++) {
       checkPair(format, packed, off, row, k, i);
@@ -423,6 +476,26 @@ public final class QuantMatrix {
     @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
     @   requires format == FORMAT_INT4 ==> off + i < packed.length;
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   assignable \nothing;
+    @   signals_only IllegalArgumentException;
+    @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 1 <= k && k <= IntDot.MAX_K && 0 <= off && 0 <= i && 2 * i <= k + 15;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   requires (2 * i >= k ==> evenValue(format, packed, off, i) == 0)
+    @         && (2 * i + 1 >= k ==> oddValue(format, packed, off, i) == 0);
+    @   assignable \nothing;
+    @ also private exceptional_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 1 <= k && k <= IntDot.MAX_K && 0 <= off && 0 <= i && 2 * i <= k + 15;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   requires (2 * i >= k && evenValue(format, packed, off, i) != 0)
+    @         || (2 * i + 1 >= k && oddValue(format, packed, off, i) != 0);
     @   assignable \nothing;
     @   signals_only IllegalArgumentException;
     @*/
@@ -448,21 +521,59 @@ public final class QuantMatrix {
     @   assignable lattice[0 .. k - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && lattice != null;
+    @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires k <= lattice.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   assignable lattice[0 .. k - 1];
+    @   ensures (\forall int p; 0 <= p && p < k; lattice[p]
+    @       == (p % 2 == 0 ? evenValue(format, packed, off, p / 2)
+    @         : oddValue(format, packed, off, p / 2)));
+    @*/
   // bounds proved by KeY: unpackPairs safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static void unpackPairs(int format, byte[] packed, int off, int k, int[] lattice) {
-    /*@ loop_invariant 0 <= i && 2 * i <= k + 1;
-      @ loop_invariant (\forall int j; 0 <= j && j < 2 * i && j < k;
-      @                 -8 <= lattice[j] && lattice[j] <= 7);
-      @ decreases k + 1 - 2 * i;
-      @ loop_assigns i, lattice[0 .. k - 1];
+    /*@ loop_invariant 0 <= p && p <= k;
+      @ loop_invariant (\forall int j; 0 <= j && j < p; -8 <= lattice[j] && lattice[j] <= 7);
+      @ decreases k - p;
+      @ loop_assigns p, lattice[0 .. k - 1];
       @*/
-    for (int i = 0; 2 * i < k; i++) {
-      lattice[2 * i] = evenValue(format, packed, off, i);
-      if (2 * i + 1 < k) {
-        lattice[2 * i + 1] = oddValue(format, packed, off, i);
-      }
+    /*-KeY@ loop_invariant (\forall int j; 0 <= j && j < p;
+      @     lattice[j] == positionValue(format, packed, off, k, j));
+      @*/
+    for (int p = 0; p < k; p++) {
+      lattice[p] = positionValue(format, packed, off, k, p);
     }
+  }
+
+  /** The lattice value at position {@code p} of the row at {@code off}: half of pair p / 2. */
+  /*@ private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 1 <= k && k <= IntDot.MAX_K && 0 <= p && p < k;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures -8 <= \result && \result <= 7;
+    @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 1 <= k && k <= IntDot.MAX_K && 0 <= p && p < k;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures \result == (p % 2 == 0 ? evenValue(format, packed, off, p / 2)
+    @       : oddValue(format, packed, off, p / 2));
+    @*/
+  private static /*@ pure @*/ int positionValue(int format, byte[] packed, int off, int k,
+      int p) {
+    int pair = pairOf(p);
+    if (p == 2 * pair) {
+      return evenValue(format, packed, off, pair);
+    }
+    return oddValue(format, packed, off, pair);
   }
 
   /**
@@ -477,11 +588,22 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures format == FORMAT_Q35
+    @       ==> \result == Codes.unpackHiValue(Codes.codeAt(packed, off, i));
+    @   ensures format == FORMAT_INT4
+    @       ==> \result == Int4Codes.lowValue(Codes.toUnsignedByte(packed[off + i]));
+    @*/
   // bounds proved by KeY: evenValue safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static /*@ pure @*/ int evenValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
-      return Codes.unpackHiValue(storedCode(packed, off, i));
+      return Codes.unpackHiValue(Codes.streamCode(packed, off, i));
     }
     return Int4Codes.lowValue(Codes.toUnsignedByte(packed[off + i]));
   }
@@ -498,28 +620,24 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  /*-KeY@ also private normal_behavior
+    @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
+    @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
+    @   requires format == FORMAT_Q35 ==> 7 * i + 7 <= 8 * (packed.length - off);
+    @   requires format == FORMAT_INT4 ==> off + i < packed.length;
+    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
+    @   ensures format == FORMAT_Q35
+    @       ==> \result == 2 * Codes.unpackLoValue(Codes.codeAt(packed, off, i));
+    @   ensures format == FORMAT_INT4
+    @       ==> \result == Int4Codes.highValue(Codes.toUnsignedByte(packed[off + i]));
+    @*/
   // bounds proved by KeY: oddValue safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static /*@ pure @*/ int oddValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
-      return 2 * Codes.unpackLoValue(storedCode(packed, off, i));
+      return 2 * Codes.unpackLoValue(Codes.streamCode(packed, off, i));
     }
     return Int4Codes.highValue(Codes.toUnsignedByte(packed[off + i]));
-  }
-
-  /**
-   * Code i of the q35 row whose bytes start at {@code off} (Codes.codeAt), with its range only:
-   * evenValue and oddValue need no more, and with codeAt's value clauses in view KeY's proof of
-   * oddValue did not close within the step budget.
-   */
-  /*@ private normal_behavior
-    @   requires packed != null && 0 <= off && 0 <= i && i <= IntDot.MAX_K;
-    @   requires 7 * i + 7 <= 8 * (packed.length - off);
-    @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
-    @   ensures 0 <= \result && \result <= 127;
-    @*/
-  private static /*@ pure @*/ int storedCode(byte[] packed, int off, int i) {
-    return Codes.codeAt(packed, off, i);
   }
 
   /** The PADDING error of a non-zero value at a position beyond k. */

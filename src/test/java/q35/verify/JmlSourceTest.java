@@ -57,6 +57,28 @@ class JmlSourceTest {
         && pack.get(0).contains("codeAt(out, oOff, i) == codes[i]"), String.valueOf(pack));
   }
 
+  /**
+   * The OpenJML-only annotations carry the functional contracts of the code stream and of
+   * unpackRow, each attributed to its method: unpackRow's values and its padding refusal,
+   * unpackStream's codes through codeAt, and unpackBlock's eight block equations.
+   */
+  @Test
+  void openJmlOnlyClausesAreTheFunctionalContracts() throws Exception {
+    Map<String, List<String>> clauses =
+        JmlSource.openJmlOnlyClauses(PROJECT.resolve("src/main/kernel"));
+    List<String> row = clauses.get("q35.kernel.QuantMatrix.unpackRow(int,byte[],int,int,int[])");
+    assertTrue(row != null && row.size() == 1, String.valueOf(row));
+    assertTrue(row.get(0).contains("lattice[p] == (p % 2 == 0")
+        && row.get(0).contains("also private exceptional_behavior")
+        && row.get(0).contains("(\\exists int i;"), row.get(0));
+    List<String> stream = clauses.get("q35.kernel.Codes.unpackStream(byte[],int,int,int[])");
+    assertTrue(stream != null && stream.stream().anyMatch(
+        c -> c.contains("codes[i] == codeAt(in, iOff, i)")), String.valueOf(stream));
+    List<String> block = clauses.get("q35.kernel.Codes.unpackBlock(byte[],int,int[],int)");
+    assertTrue(block != null && block.get(0).split("ensures codes\\[cOff", -1).length - 1 == 8,
+        String.valueOf(block));
+  }
+
   /** Method names use the manifest's form, java.lang types fully qualified. */
   @Test
   void methodNamesUseTheManifestForm() throws Exception {

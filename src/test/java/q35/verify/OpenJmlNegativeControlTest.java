@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The OpenJML runner is trusted only because it rejects wrong contracts: this test runs it on
  * src/test/openjml-negative, whose "...Wrong..." methods carry deliberately false contracts (an
  * unbounded increment, a dot product one element longer than MAX_K, the same with a loop frame
- * that hides the accumulator), and asserts that each is reported not valid while its correct
+ * that hides the accumulator, a wrong value clause that only OpenJML reads), and asserts that each is reported not valid while its correct
  * twin is valid. Without OpenJML the test is skipped with the reason; with
  * -Dq35.requireOpenJml=true (CI) a missing OpenJML fails it.
  */
@@ -59,6 +59,14 @@ class OpenJmlNegativeControlTest {
   void dotProductOneOverMaxKIsReported() {
     assertStatus("dotWrong(byte[],int[],int)", false);
     assertStatus("dot(byte[],int[],int)", true);
+  }
+
+  /** The kernel's functional contracts sit in -KeY annotations: OpenJML must read them. */
+  @Test
+  void wrongClauseThatOnlyOpenJmlReadsIsReported() {
+    assertStatus("highHalfWrong(int)", false);
+    assertStatus("highHalf(int)", true);
+    assertEquals(1, RESULTS.get("ojneg.Controls.highHalfWrong(int)").openJmlOnlyClauses().size());
   }
 
   /** OpenJML alone says "valid" here; the runner's loop-frame check must not. */
