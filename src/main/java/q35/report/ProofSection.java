@@ -230,9 +230,16 @@ final class ProofSection {
     o.addProperty("floatModel", floats);
     o.add("totals", totals);
     JsonArray methods = new JsonArray();
+    long onlyValid = 0;
+    long onlyMethods = 0;
     if (j.has("methods")) {
       for (JsonElement e : j.getAsJsonArray("methods")) {
         JsonObject m = e.getAsJsonObject();
+        if (m.has("openJmlOnlyClauses") && m.getAsJsonArray("openJmlOnlyClauses").size() > 0
+            && string(m, "status", "").equals("valid")) {
+          onlyMethods++;
+          onlyValid += m.getAsJsonArray("openJmlOnlyClauses").size();
+        }
         JsonObject r = new JsonObject();
         String[] tm = splitMethod(m.get("method").getAsString());
         r.addProperty("class", simpleName(tm[0]));
@@ -245,6 +252,8 @@ final class ProofSection {
         }
         r.add("keyOnlyClauses", m.has("keyOnlyClauses") ? m.get("keyOnlyClauses")
             : new JsonArray());
+        r.add("openJmlOnlyClauses", m.has("openJmlOnlyClauses") ? m.get("openJmlOnlyClauses")
+            : new JsonArray());
         methods.add(r);
       }
     }
@@ -253,6 +262,9 @@ final class ProofSection {
         + " warnings, " + count(totals, "timeout") + " timeouts, "
         + count(totals, "unsupported") + " unsupported, " + count(totals, "error")
         + " errors of " + methods.size() + " methods"
+        + (onlyValid > 0 ? "; among the valid, " + onlyValid + " annotations in " + onlyMethods
+            + " methods that only OpenJML reads (functional contracts KeY's auto mode did not"
+            + " close)" : "")
         + (floats.equals("reals") ? "; float results hold over the reals only" : ""));
     return o;
   }

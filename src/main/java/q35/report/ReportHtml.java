@@ -255,6 +255,15 @@ final class ReportHtml {
       b.append("<br><span class=\"small\">KeY only: ").append(esc(String.join("; ", keyOnly)))
           .append("</span>");
     }
+    List<String> openJmlOnly = strings(o.getAsJsonArray("openJmlOnlyClauses"));
+    if (!openJmlOnly.isEmpty()) {
+      String all = String.join("; ", openJmlOnly);
+      b.append("<br><span class=\"small\" title=\"").append(attr(all)).append("\">")
+          .append(openJmlOnly.size()).append(openJmlOnly.size() == 1 ? " clause" : " clauses")
+          .append(st.equals("valid") ? " proved by OpenJML only (KeY does not read them): "
+              : " read by OpenJML only (KeY does not read them): ")
+          .append(esc(all.length() > 140 ? all.substring(0, 140) + "…" : all)).append("</span>");
+    }
   }
 
   /** The theorems of spec/error-bounds.md, with the methods whose proofs back them. */

@@ -103,6 +103,12 @@ final class ReportMarkdown {
         if (!msgs.isEmpty()) {
           b.append(": ").append(cell(msgs.get(0)));
         }
+        List<String> only = ReportHtml.strings(o.getAsJsonArray("openJmlOnlyClauses"));
+        if (!only.isEmpty()) {
+          b.append("<br>").append(o.get("status").getAsString().equals("valid")
+              ? "proved by OpenJML only: " : "read by OpenJML only: ")
+              .append(cell(String.join("; ", only)));
+        }
       } else {
         b.append(j.has("methods") ? "no result" : "not run");
       }

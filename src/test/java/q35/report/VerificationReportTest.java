@@ -123,10 +123,12 @@ class VerificationReportTest {
         "floatModel": "reals", "startedAt": "%s", "seconds": 42.5,
         "methods": [
           { "method": "q35.kernel.Codes.packPair(int,int)", "status": "valid",
-            "messages": [], "seconds": 1.5, "keyOnlyClauses": [] },
+            "messages": [], "seconds": 1.5, "keyOnlyClauses": [],
+            "openJmlOnlyClauses": ["also normal_behavior ensures unpackHiValue(\\\\result) == hi;"] },
           { "method": "q35.kernel.QuantMatrix.matvec(int)", "status": "warning",
             "messages": ["QuantMatrix.java:12: warning: The prover cannot establish an assertion (ArithmeticOperationRange)"],
-            "seconds": 9.0, "keyOnlyClauses": ["ensures (\\\\sum ...)"] } ],
+            "seconds": 9.0, "keyOnlyClauses": ["ensures (\\\\sum ...)"],
+            "openJmlOnlyClauses": ["loop_invariant out[j] == 0;"] } ],
         "totals": { "valid": 1, "warning": 1, "timeout": 0, "unsupported": 0, "error": 0 } }
       """;
 
@@ -223,6 +225,14 @@ class VerificationReportTest {
     assertTrue(html.contains("chip OPEN"));
     assertTrue(html.contains("<span class=\"cat\">lemma, SMT</span>"), "category and SMT shown");
     assertTrue(html.contains("KeY only: ensures"), "OpenJML's KeY-only clauses are shown");
+    assertTrue(html.contains("1 clause proved by OpenJML only (KeY does not read them): also"
+        + " normal_behavior ensures unpackHiValue"), "a valid method's OpenJML-only clauses");
+    assertTrue(html.contains("1 clause read by OpenJML only (KeY does not read them): loop_inv"),
+        "a method with a warning: its OpenJML-only clauses are not called proved");
+    assertTrue(jml.get("result").getAsString().contains("among the valid, 1 annotations in 1"
+        + " methods that only OpenJML reads"), jml.get("result").getAsString());
+    assertTrue(read("target/verification-reports/README.md").contains("proved by OpenJML only:"
+        + " also normal_behavior ensures unpackHiValue"), "the markdown report shows them too");
     assertTrue(html.indexOf("<h2 id=\"summary\">Summary</h2>") < html.indexOf("<h2 id=\"methods\">Kernel methods</h2>"),
         "the page opens with the summary");
     assertTrue(html.contains("<tr class=\"cls\"><th colspan=\"4\">q35.kernel.Codes</th></tr>"),
