@@ -263,8 +263,8 @@ final class ProofSection {
         + count(totals, "unsupported") + " unsupported, " + count(totals, "error")
         + " errors of " + methods.size() + " methods"
         + (onlyValid > 0 ? "; among the valid, " + onlyValid + " annotations in " + onlyMethods
-            + " methods that only OpenJML reads (functional contracts KeY's auto mode did not"
-            + " close)" : "")
+            + " methods that only OpenJML reads (listed per method: the functional contracts"
+            + " KeY's auto mode did not close, and loop invariants over float locals)" : "")
         + (floats.equals("reals") ? "; float results hold over the reals only" : ""));
     return o;
   }
