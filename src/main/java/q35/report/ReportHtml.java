@@ -260,10 +260,14 @@ final class ReportHtml {
       String all = String.join("; ", openJmlOnly);
       b.append("<br><span class=\"small\" title=\"").append(attr(all)).append("\">")
           .append(openJmlOnly.size()).append(openJmlOnly.size() == 1 ? " clause" : " clauses")
-          .append(st.equals("valid") ? " proved by OpenJML only (KeY does not read them): "
-              : " read by OpenJML only (KeY does not read them): ")
+          .append(' ').append(openJmlOnlyWords(st)).append(" (KeY does not read them): ")
           .append(esc(all.length() > 140 ? all.substring(0, 140) + "…" : all)).append("</span>");
     }
+  }
+
+  /** How a method's OpenJML-only clauses are named: proved only when OpenJML found it valid. */
+  static String openJmlOnlyWords(String openJmlStatus) {
+    return openJmlStatus.equals("valid") ? "proved by OpenJML only" : "read by OpenJML only";
   }
 
   /** The theorems of spec/error-bounds.md, with the methods whose proofs back them. */

@@ -105,9 +105,8 @@ final class ReportMarkdown {
         }
         List<String> only = ReportHtml.strings(o.getAsJsonArray("openJmlOnlyClauses"));
         if (!only.isEmpty()) {
-          b.append("<br>").append(o.get("status").getAsString().equals("valid")
-              ? "proved by OpenJML only: " : "read by OpenJML only: ")
-              .append(cell(String.join("; ", only)));
+          b.append("<br>").append(ReportHtml.openJmlOnlyWords(o.get("status").getAsString()))
+              .append(": ").append(cell(String.join("; ", only)));
         }
       } else {
         b.append(j.has("methods") ? "no result" : "not run");

@@ -34,8 +34,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and {@code double} as real numbers, so a result about float code holds over the reals only.
  * Clauses written {@code //+KeY@} are seen by KeY only (JML's conditional annotations); the
  * results list them per method as {@code keyOnlyClauses}. Clauses written {@code /*-KeY@} are
- * seen by OpenJML only (the functional contracts KeY's auto mode did not close); the results
- * list them as {@code openJmlOnlyClauses}, so that a report can say which prover proved what.
+ * seen by OpenJML only (the functional contracts KeY's auto mode did not close, and loop
+ * invariants over float locals); the results list them as {@code openJmlOnlyClauses}, so that a
+ * report can say which prover proved what.
  */
 public final class OpenJmlRunner {
 

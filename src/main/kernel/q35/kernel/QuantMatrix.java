@@ -462,7 +462,7 @@ public final class QuantMatrix {
     /*-KeY@ loop_invariant pairOf(k) <= i;
       @ loop_invariant (\forall int j; 0 <= j && j < i;
       @     (2 * j >= k ==> evenValue(format, packed, off, j) == 0)
-    @         && (2 * j + 1 >= k ==> oddValue(format, packed, off, j) == 0));
+      @     && (2 * j + 1 >= k ==> oddValue(format, packed, off, j) == 0));
       @*/
     for (int i = pairOf(k); i < pairs; i++) {
       checkPair(format, packed, off, row, k, i);
