@@ -71,14 +71,20 @@ final class BenchCommand implements Callable<Integer> {
       }
       backends.add(b);
     }
+    List<WeightFormat> formatList;
+    try {
+      formatList = WeightFormat.parseList(formats);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    }
     Path modelPath = model != null ? model : SharedModels.file(SharedModels.STORIES_BIN);
     LoadedModel m = ModelLoader.load(modelPath);
     LlamaWeights weights = m.floatWeights();
     Tokenizer tok = new Tokenizer(GenerateCommand.vocabulary(m, tokenizer));
     List<String> names = new ArrayList<>();
     List<Transformer> models = new ArrayList<>();
-    for (String f : formats.split(",")) {
-      WeightFormat wf = WeightFormat.parse(f.trim());
+    for (WeightFormat wf : formatList) {
       for (Backend b : backends) {
         if (wf.kind() == WeightFormat.Kind.F32 && b != backends.get(0)) {
           continue; // float layers do not use the backend

@@ -42,6 +42,9 @@ final class MatvecBenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   String formats = "q35,q35-g32,int4,int4-g32,q8,f32";
 
+  /** {@link #formats}, parsed before anything is built. */
+  private List<WeightFormat> formatList = List.of();
+
   @Option(names = "--batch", paramLabel = "M", defaultValue = "1", description = "Activation"
       + " rows per product, as in prefill (default: ${DEFAULT-VALUE}: decoding); float32 runs"
       + " its rows one by one.")
@@ -117,6 +120,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
     Backend base;
     try {
       base = Backends.named(backendName);
+      formatList = WeightFormat.parseList(formats);
     } catch (IllegalArgumentException e) {
       System.err.println("bench matvec: " + e.getMessage());
       return 2;
@@ -164,8 +168,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
     for (int t : threads) {
       Backend b = base.withThreads(t);
       List<Subject> subjects = new ArrayList<>();
-      for (String f : formats.split(",")) {
-        WeightFormat wf = WeightFormat.parse(f.trim());
+      for (WeightFormat wf : formatList) {
         subjects.add(subject(b, wf, w, n, k));
       }
       measure(subjects, n, k, xq, xScales, x, y);
@@ -212,8 +215,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
   private long heapNeeded(int n, int k) {
     long total = 4L * n * k;
     long largest = 0;
-    for (String f : formats.split(",")) {
-      WeightFormat wf = WeightFormat.parse(f.trim());
+    for (WeightFormat wf : formatList) {
       long bytes = wf.storedBytes(n, k);
       total += copies(bytes) * bytes;
       largest = Math.max(largest, bytes);
@@ -293,8 +295,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     List<List<QuantizedMatrix>> stored = new ArrayList<>();
     List<Long> bytes = new ArrayList<>();
-    for (String f : formats.split(",")) {
-      WeightFormat wf = WeightFormat.parse(f.trim());
+    for (WeightFormat wf : formatList) {
       if (wf.kind() == WeightFormat.Kind.F32) {
         continue; // 3.2 GB of float32 per 4 layers: not held here
       }

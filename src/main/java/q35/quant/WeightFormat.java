@@ -1,5 +1,7 @@
 package q35.quant;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,22 @@ public record WeightFormat(Kind kind, int groupSize) {
   public static final int PER_ROW = 0;
 
   private static final Pattern NAME = Pattern.compile("(f32|q35|int4|q8)(?:-g([0-9]{1,9}))?");
+
+  /**
+   * Parses a comma-separated list of format names (as {@code --formats} takes them); throws
+   * IllegalArgumentException for an empty list, an empty item or any name {@link #parse}
+   * refuses.
+   */
+  public static List<WeightFormat> parseList(String names) {
+    List<WeightFormat> formats = new ArrayList<>();
+    for (String name : names.split(",", -1)) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("empty format name in '" + names + "'");
+      }
+      formats.add(parse(name));
+    }
+    return formats;
+  }
 
   /** Parses a format name; throws IllegalArgumentException naming the accepted forms. */
   public static WeightFormat parse(String name) {

@@ -57,6 +57,29 @@ class BenchCommandsTest {
   }
 
   @Test
+  void bothBenchCommandsRefuseABadFormatListWithAMessageBeforeMeasuring() {
+    // "float32" is how the tables describe f32, but not a format name; "q35," has an empty item
+    for (String list : new String[] {"q35,float32", "q35,", "q35-g3"}) {
+      GenerateCommandTest.Run matvec = GenerateCommandTest.run("bench", "matvec", "--rows",
+          "8", "--cols", "8", "--formats", list);
+      assertEquals(2, matvec.code(), list + ": " + matvec.err());
+      assertTrue(matvec.err().startsWith("bench matvec: ") && !matvec.err().contains("\tat "),
+          list + ": " + matvec.err());
+      assertEquals("", matvec.out(), list);
+      GenerateCommandTest.Run model = GenerateCommandTest.run("bench", "--model",
+          TestModels.storiesBin().toString(), "--tokenizer", TestModels.tok512().toString(),
+          "--formats", list, "--rounds", "1");
+      assertEquals(2, model.code(), list + ": " + model.err());
+      assertTrue(model.err().startsWith("bench: ") && !model.err().contains("\tat "),
+          list + ": " + model.err());
+      assertEquals("", model.out(), list);
+    }
+    GenerateCommandTest.Run named = GenerateCommandTest.run("bench", "matvec", "--formats",
+        "q35,float32");
+    assertTrue(named.err().contains("'float32'") && named.err().contains("f32"), named.err());
+  }
+
+  @Test
   void generationBenchReportsGenerationAndPrefillPerFormat() {
     GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "--model",
         TestModels.storiesBin().toString(), "--tokenizer", TestModels.tok512().toString(),

@@ -21,6 +21,15 @@ class WeightFormatTest {
   }
 
   @Test
+  void parsesAListInOrderAndRefusesEmptyItems() {
+    assertEquals(java.util.List.of(WeightFormat.parse("q35"), WeightFormat.parse("int4-g32"),
+        WeightFormat.parse("f32")), WeightFormat.parseList("q35, int4-g32,f32"));
+    for (String bad : new String[] {"", "q35,", ",q35", "q35,,int4", "q35,float32"}) {
+      assertThrows(IllegalArgumentException.class, () -> WeightFormat.parseList(bad), bad);
+    }
+  }
+
+  @Test
   void groupSizeIsCappedByTheRow() {
     assertEquals(64, WeightFormat.parse("q35-g128").groupFor(64));
     assertEquals(128, WeightFormat.parse("q35-g128").groupFor(172));
