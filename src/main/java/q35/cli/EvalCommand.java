@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
       tok = new Tokenizer(GenerateCommand.vocabulary(loaded, tokenizer));
       body = Files.readString(textPath, StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
-      System.err.println("eval: " + e.getMessage());
+      System.err.println("eval: " + Failure.describe(e));
       return 1;
     }
     List<int[]> seqs = AccuracyEval.tokenizeStories(body, tok);

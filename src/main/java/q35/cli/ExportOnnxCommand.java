@@ -94,7 +94,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
       }
       OnnxExport.write(proto, outPath);
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("export-onnx: " + e.getMessage() + " (nothing was written to "
+      System.err.println("export-onnx: " + Failure.describe(e) + " (nothing was written to "
           + outPath + ")");
       return 1;
     }

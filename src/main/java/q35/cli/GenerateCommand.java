@@ -145,14 +145,14 @@ public final class GenerateCommand implements Callable<Integer> {
           + (model == null ? " (" + SharedModels.howToGet(SharedModels.STORIES_BIN) + ")" : ""));
       return null;
     } catch (IOException e) {
-      err.println("generate: " + e.getMessage());
+      err.println("generate: " + Failure.describe(e));
       return null;
     }
     Vocabulary vocab;
     try {
       vocab = vocabulary(m, tokenizer);
     } catch (IOException e) {
-      err.println("generate: tokenizer: " + e.getMessage());
+      err.println("generate: tokenizer: " + Failure.describe(e));
       return null;
     }
     int seqLen = m.weights().config().seqLen();

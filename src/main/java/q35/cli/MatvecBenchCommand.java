@@ -125,7 +125,8 @@ final class MatvecBenchCommand implements Callable<Integer> {
       System.err.println("bench matvec: " + e.getMessage());
       return 2;
     }
-    if (rows < 1 || cols < 1 || rounds < 1 || batch < 1 || threads.length == 0) {
+    if (rows < 1 || cols < 1 || rounds < 1 || batch < 1 || threads.length == 0
+        || Arrays.stream(threads).anyMatch(t -> t < 1)) {
       System.err.println("bench matvec: --rows, --cols, --rounds, --batch and --threads must be"
           + " >= 1");
       return 2;

@@ -35,6 +35,11 @@ public final class Q35Cli implements Runnable {
 
   /** Runs the CLI and exits with the command's status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Q35Cli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The CLI as {@link #main} runs it: refused inputs end in one line (see {@link Failure}). */
+  static CommandLine commandLine() {
+    return new CommandLine(new Q35Cli()).setExecutionExceptionHandler(new Failure());
   }
 }

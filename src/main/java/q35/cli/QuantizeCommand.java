@@ -81,7 +81,7 @@ final class QuantizeCommand implements Callable<Integer> {
         vocab = GenerateCommand.vocabulary(m, tokenizer);
       }
     } catch (java.io.IOException e) {
-      System.err.println("quantize: " + e.getMessage());
+      System.err.println("quantize: " + Failure.describe(e));
       return 1;
     }
     try {
@@ -100,7 +100,8 @@ final class QuantizeCommand implements Callable<Integer> {
           String.valueOf(in.getFileName()), bar, quantizer);
     } catch (java.io.IOException | IllegalArgumentException e) {
       System.err.println();
-      System.err.println("quantize: " + e.getMessage() + " (nothing was written to " + out + ")");
+      System.err.println("quantize: " + Failure.describe(e) + " (nothing was written to " + out
+          + ")");
       return 1;
     } finally {
       if (weights instanceof java.io.Closeable) {
