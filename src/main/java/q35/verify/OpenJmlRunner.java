@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,10 +165,13 @@ public final class OpenJmlRunner {
         missing.add(m);
       }
     }
+    // One run per name, shared by all its overloads and by both reasons for a run alone.
+    Map<String, AloneRun> aloneRuns = new HashMap<>();
     for (String m : missing) {
-      Optional<MethodResult> alone = proveAlone(options, launcher, files, logDir, m);
-      byMethod.put(m, alone.isPresent() ? alone.get() : new MethodResult(m, ERROR,
-          List.of("no result from OpenJML: " + crashReason(readLog(logDir, m))), 0, List.of(),
+      AloneRun run = proveAlone(options, launcher, files, logDir, m, aloneRuns);
+      MethodResult alone = run.results().get(m);
+      byMethod.put(m, alone != null ? alone : new MethodResult(m, ERROR,
+          List.of("no result from OpenJML: " + crashReason(run.log())), 0, List.of(),
           List.of()));
     }
     // z3's search depends on the whole verification condition, symbol names included, so a
@@ -175,13 +179,13 @@ public final class OpenJmlRunner {
     // 300 s timeout in two class batches of the same source). A timed-out method gets a
     // second attempt on its own; the result says so.
     for (MethodResult first : new ArrayList<>(byMethod.values())) {
-      if (!TIMEOUT.equals(first.status())) {
-        continue;
+      if (!TIMEOUT.equals(first.status()) || missing.contains(first.method())) {
+        continue; // a method already run alone has had its second attempt
       }
       String m = first.method();
-      Optional<MethodResult> alone = proveAlone(options, launcher, files, logDir, m);
-      if (alone.isPresent()) {
-        MethodResult again = alone.get();
+      MethodResult again = proveAlone(options, launcher, files, logDir, m, aloneRuns)
+          .results().get(m);
+      if (again != null) {
         List<String> messages = new ArrayList<>();
         messages.add(String.format(Locale.ROOT, "first attempt, in its class batch: timeout "
             + "after %.1f s; second attempt, alone: %s in %.1f s", first.seconds(),
@@ -219,18 +223,27 @@ public final class OpenJmlRunner {
         results);
   }
 
-  /** Runs OpenJML on one method (all overloads of its name) alone; its result, if printed. */
-  private static Optional<MethodResult> proveAlone(Options options, Path launcher,
-      List<Path> files, Path logDir, String method) throws IOException, InterruptedException {
+  /** The output of OpenJML run on the overloads of one method name alone, and its results. */
+  private record AloneRun(String log, Map<String, MethodResult> results) {}
+
+  /**
+   * Runs OpenJML on {@code method}'s name alone (which proves all overloads of the name), once
+   * per name: a later call for another overload returns the same run from {@code runs}.
+   */
+  private static AloneRun proveAlone(Options options, Path launcher, List<Path> files,
+      Path logDir, String method, Map<String, AloneRun> runs)
+      throws IOException, InterruptedException {
     String simple = method.substring(0, method.indexOf('('));
+    AloneRun done = runs.get(simple);
+    if (done != null) {
+      return done;
+    }
     Path log = logDir.resolve("esc-" + simple + ".txt");
     waitFor(start(options, launcher, files, List.of("--method", simple), log));
-    return Optional.ofNullable(parse(Files.readString(log, StandardCharsets.UTF_8)).get(method));
-  }
-
-  private static String readLog(Path logDir, String method) throws IOException {
-    Path log = logDir.resolve("esc-" + method.substring(0, method.indexOf('(')) + ".txt");
-    return Files.readString(log, StandardCharsets.UTF_8);
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    AloneRun run = new AloneRun(text, parse(text));
+    runs.put(simple, run);
+    return run;
   }
 
   private static Process start(Options options, Path launcher, List<Path> files,

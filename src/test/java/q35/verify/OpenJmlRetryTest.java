@@ -1,0 +1,81 @@
+package q35.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runner's second attempts, against a stand-in launcher that prints OpenJML's progress
+ * lines (the real tool's timing cannot be arranged): a method that timed out in its class
+ * batch, or printed no result there, is proved again on its own, once per method name for all
+ * its overloads, and its messages say so.
+ */
+class OpenJmlRetryTest {
+
+  private static final String LAUNCHER = """
+      #!/bin/bash
+      if [ "$1" = "--version" ]; then echo "openjml 0.0-stand-in"; exit 0; fi
+      while [ $# -gt 0 ]; do if [ "$1" = "--method" ]; then M="$2"; fi; shift; done
+      echo "$M" >> "$(dirname "$0")/calls.txt"
+      proof() {
+        echo "Starting proof of demo.Demo.$1 with prover z3_4_8"
+        if [ -n "$3" ]; then echo "src/demo/Demo.java:4: verify: $3"; fi
+        echo "Completed proof of demo.Demo.$1 with prover z3_4_8 - $2"
+      }
+      case "$M" in
+        demo.Demo.\\*)
+          proof "m(int)" "with warnings [2.0 secs]" "Validity is unknown (possible timeout)"
+          proof "n(int)" "no warnings [0.5 secs]"
+          ;;  # m(long): no result line, as when OpenJML stops in a class
+        demo.Demo.m)
+          proof "m(int)" "no warnings [1.0 secs]"
+          proof "m(long)" "no warnings [1.5 secs]"
+          ;;
+      esac
+      """;
+
+  @Test
+  void timedOutAndMissingOverloadsShareOneRunAloneAndSaySo(@TempDir Path project)
+      throws Exception {
+    Path source = Files.createDirectories(project.resolve("src/demo")).getParent();
+    Files.writeString(source.resolve("demo/Demo.java"), """
+        package demo;
+        public final class Demo {
+          public static int m(int x) { return x; }
+          public static long m(long x) { return x; }
+          public static int n(int x) { return x; }
+        }
+        """);
+    Path launcher = Files.writeString(
+        Files.createDirectories(project.resolve("tool")).resolve("openjml"),
+        LAUNCHER.strip() + "\n");
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> methods = List.of("demo.Demo.m(int)", "demo.Demo.m(long)", "demo.Demo.n(int)");
+
+    OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project, source,
+        Optional.of(launcher), "", 5, 1, methods));
+
+    assertEquals(List.of("demo.Demo.*", "demo.Demo.m"),
+        Files.readAllLines(launcher.resolveSibling("calls.txt")));
+    Map<String, OpenJmlRunner.MethodResult> by = r.methods().stream()
+        .collect(Collectors.toMap(OpenJmlRunner.MethodResult::method, Function.identity()));
+    assertEquals(methods.stream().sorted().toList(), by.keySet().stream().sorted().toList());
+    assertTrue(r.allValid(), r.toString());
+    assertEquals(List.of("first attempt, in its class batch: timeout after 2.0 s; second "
+        + "attempt, alone: valid in 1.0 s"), by.get("demo.Demo.m(int)").messages());
+    assertEquals(3.0, by.get("demo.Demo.m(int)").seconds(), 1e-9);
+    assertEquals(List.of(), by.get("demo.Demo.m(long)").messages());
+    assertEquals(1.5, by.get("demo.Demo.m(long)").seconds(), 1e-9);
+    assertEquals(List.of(), by.get("demo.Demo.n(int)").messages());
+  }
+}
