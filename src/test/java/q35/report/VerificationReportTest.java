@@ -255,6 +255,35 @@ class VerificationReportTest {
   }
 
   @Test
+  void testsAreCountedFromTheirTestcasesNotFromTheSuitesCounts() throws IOException {
+    // What Surefire writes for a class that mixes JUnit tests and a jqwik property: every
+    // testcase is listed, the suite's counts are one engine's (here a property that passed).
+    write("target/surefire-reports/TEST-q35.MixedTest.xml", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuite name="q35.MixedTest" tests="1" failures="0" errors="0" skipped="0">
+          <testcase name="aProperty" classname="q35.MixedTest"><system-out>
+        tries = 100
+        </system-out></testcase>
+          <testcase name="aTestThatFailed" classname="q35.MixedTest">
+            <failure message="expected 1">trace</failure></testcase>
+          <testcase name="aSkippedTest" classname="q35.MixedTest"><skipped/></testcase>
+        </testsuite>
+        """);
+    write("target/surefire-reports/TEST-q35.PlainTest.xml", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuite name="q35.PlainTest" tests="2" failures="0" errors="1" skipped="0">
+          <testcase name="fine" classname="q35.PlainTest"/>
+          <testcase name="threw" classname="q35.PlainTest"><error>boom</error></testcase>
+        </testsuite>
+        """);
+    JsonObject t = report(null).getAsJsonObject("tests");
+    assertEquals("failed", t.get("status").getAsString());
+    assertEquals("5 tests, 2 failed, 1 skipped; 1 jqwik properties, 100 tries",
+        t.get("result").getAsString());
+    assertEquals(5, t.get("testsRun").getAsInt());
+  }
+
+  @Test
   void resultsOlderThanTheirSourcesAreStale() throws IOException {
     write("target/key-results.json", KEY_TODAY);
     Files.setLastModifiedTime(project.resolve("target/key-results.json"),
