@@ -9,13 +9,17 @@ import picocli.CommandLine;
 
 /**
  * How the CLI reports a refused input: one line on standard error, {@code q35 <command>:
- * <what>}, and exit status 2, never a stack trace. Java's file-system exceptions carry only the
- * path as their message; {@link #describe} says what went wrong with it.
+ * <what>}, never a stack trace; the status is the commands' own convention, 2 for a bad argument
+ * (as picocli's usage errors) and 1 for a file that cannot be read or is malformed. Java's
+ * file-system exceptions carry only the path as their message; {@link #describe} says what went
+ * wrong with it. {@code -Dq35.trace=true} keeps the stack trace, for debugging.
  */
 final class Failure implements CommandLine.IExecutionExceptionHandler {
 
-  /** Exit status of a refused input (picocli's own usage errors use 2 as well). */
-  static final int REFUSED = 2;
+  /** Exit status of a bad argument. */
+  static final int BAD_ARGUMENT = 2;
+  /** Exit status of an input file that cannot be read or is malformed. */
+  static final int BAD_FILE = 1;
 
   /** A one-line description of {@code e} for a user. */
   static String describe(Exception e) {
@@ -42,10 +46,11 @@ final class Failure implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine command,
       CommandLine.ParseResult parsed) throws Exception {
-    if (!(e instanceof IOException || e instanceof IllegalArgumentException)) {
+    if (!(e instanceof IOException || e instanceof IllegalArgumentException)
+        || Boolean.getBoolean("q35.trace")) {
       throw e;
     }
     command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e));
-    return REFUSED;
+    return e instanceof IOException ? BAD_FILE : BAD_ARGUMENT;
   }
 }

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Inputs that commands do not check themselves reach the CLI's handler ({@link Failure}): a
  * missing or wrong kind of file, a bad argument. The user gets one line naming the command and
- * the problem, and status 2; a stack trace is for bugs only.
+ * the problem, and status 1 (a file) or 2 (an argument); a stack trace is for bugs only.
  */
 class CliRefusalsTest {
 
-  private static void assertOneLineRefusal(GenerateCommandTest.Run r, String expected) {
-    assertEquals(2, r.code(), r.err());
+  private static void assertOneLineRefusal(GenerateCommandTest.Run r, int status,
+      String expected) {
+    assertEquals(status, r.code(), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(r.err().contains(expected), r.err());
@@ -28,22 +29,35 @@ class CliRefusalsTest {
   void aFileWhereADirectoryIsExpectedIsNamed(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("vectors.json"), "{}");
     assertOneLineRefusal(GenerateCommandTest.run("conformance", "--vectors", file.toString()),
-        "q35 conformance: not a directory: " + file);
+        1, "q35 conformance: not a directory: " + file);
   }
 
   @Test
   void aMissingFileIsNamed(@TempDir Path dir) {
     Path missing = dir.resolve("absent");
     assertOneLineRefusal(GenerateCommandTest.run("conformance", "--vectors", missing.toString()),
-        "q35 conformance: no such file: " + missing);
+        1, "q35 conformance: no such file: " + missing);
   }
 
   @Test
   void aThreadCountBelowOneIsRefusedBeforeMeasuring() {
     GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "matvec", "--rows", "8",
         "--cols", "8", "--threads", "1,0");
-    assertOneLineRefusal(r, "--threads");
+    assertOneLineRefusal(r, 2, "--threads");
     assertEquals("", r.out());
+  }
+
+  @Test
+  void theTracePropertyKeepsTheStackTraceForDebugging(@TempDir Path dir) {
+    System.setProperty("q35.trace", "true");
+    try {
+      GenerateCommandTest.Run r = GenerateCommandTest.run("conformance", "--vectors",
+          dir.resolve("absent").toString());
+      assertTrue(r.err().contains("NoSuchFileException") && r.err().contains("\tat "), r.err());
+      assertTrue(r.code() != 0, r.err());
+    } finally {
+      System.clearProperty("q35.trace");
+    }
   }
 
   @Test
