@@ -42,9 +42,6 @@ final class MatvecBenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   String formats = "q35,q35-g32,int4,int4-g32,q8,f32";
 
-  /** {@link #formats}, parsed before anything is built. */
-  private List<WeightFormat> formatList = List.of();
-
   @Option(names = "--batch", paramLabel = "M", defaultValue = "1", description = "Activation"
       + " rows per product, as in prefill (default: ${DEFAULT-VALUE}: decoding); float32 runs"
       + " its rows one by one.")
@@ -118,6 +115,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Backend base;
+    List<WeightFormat> formatList;
     try {
       base = Backends.named(backendName);
       formatList = WeightFormat.parseList(formats);
@@ -132,11 +130,11 @@ final class MatvecBenchCommand implements Callable<Integer> {
       return 2;
     }
     if (llamaLayers > 0) {
-      return layers(base);
+      return layers(base, formatList);
     }
     int n = rows;
     int k = cols;
-    long need = heapNeeded(n, k);
+    long need = heapNeeded(n, k, formatList);
     long max = Runtime.getRuntime().maxMemory();
     if (need > max * 9 / 10) {
       System.err.printf(Locale.ROOT, "bench matvec: the matrices need about %d MiB of heap (%d"
@@ -213,7 +211,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
    * Heap the single-matrix run holds at once: the float matrix, every format's copies, and one
    * more copy of the largest being prepared.
    */
-  private long heapNeeded(int n, int k) {
+  private long heapNeeded(int n, int k, List<WeightFormat> formatList) {
     long total = 4L * n * k;
     long largest = 0;
     for (WeightFormat wf : formatList) {
@@ -284,7 +282,7 @@ final class MatvecBenchCommand implements Callable<Integer> {
   }
 
   /** The 7B-shaped layer set: one token = every matrix of every layer once, in order. */
-  private int layers(Backend base) {
+  private int layers(Backend base, List<WeightFormat> formatList) {
     System.out.printf(Locale.ROOT, "bench matvec --llama7b-layers %d: %d distinct layers of"
         + " Llama-2-7B's shapes, backend %s, Java %s, %d cores, %d rounds interleaved (after 2"
         + " warm-up)%n", llamaLayers, llamaLayers, base.name(), System.getProperty("java.version"),

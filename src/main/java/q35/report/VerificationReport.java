@@ -382,11 +382,6 @@ public final class VerificationReport {
     }
   }
 
-  static int intAttr(Element e, String name) {
-    String v = e.getAttribute(name);
-    return v.isEmpty() ? 0 : Integer.parseInt(v);
-  }
-
   /** Writes a text file atomically: a temporary file in the same folder, then a rename. */
   public static void writeAtomically(Path file, String content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
