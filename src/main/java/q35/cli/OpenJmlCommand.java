@@ -36,9 +36,14 @@ public final class OpenJmlCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   Path results = Path.of("target/openjml-results.json");
 
+  @Option(names = "--batch-timeout", paramLabel = "SECONDS", description = "z3's time limit "
+      + "per proof in the class batches (default: ${DEFAULT-VALUE}); a method that reaches it "
+      + "is proved again alone, with --timeout.")
+  int batchTimeoutSeconds = 60;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "z3's time limit per "
-      + "proof attempt (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds = 60;
+      + "proof of a method proved alone (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 300;
 
   @Option(names = "--jobs", paramLabel = "N", description = "OpenJML processes run side by "
       + "side, each on a share of the files (default: ${DEFAULT-VALUE}).")
@@ -58,7 +63,7 @@ public final class OpenJmlCommand implements Callable<Integer> {
     StringBuilder reason = new StringBuilder();
     Optional<Path> launcher = OpenJmlRunner.locate(project, reason);
     OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project, source,
-        launcher, reason.toString(), timeoutSeconds, jobs, methods));
+        launcher, reason.toString(), batchTimeoutSeconds, timeoutSeconds, jobs, methods));
     ProofReports.writeJson(results, OpenJmlRunner.toJson(r));
     if (!"ran".equals(r.status())) {
       System.out.println("OpenJML: not run: " + r.reason());

@@ -32,7 +32,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Settings: {@code --esc --code-math=safe --spec-math=bigint}: every int and long operation
  * of the code is an overflow obligation, specifications are evaluated over the integers. The
- * per-proof timeout is handed to z3 (milliseconds in this OpenJML). OpenJML models {@code float}
+ * per-proof timeout is handed to z3 (milliseconds in this OpenJML): a shorter one to the class
+ * batches, the full one to a method's second attempt on its own. OpenJML models {@code float}
  * and {@code double} as real numbers, so a result about float code holds over the reals only.
  * Clauses written {@code //+KeY@} are seen by KeY only (JML's conditional annotations); the
  * results list them per method as {@code keyOnlyClauses}. Clauses written {@code /*-KeY@} are
@@ -58,9 +59,13 @@ public final class OpenJmlRunner {
   /** Every status, in report order. */
   public static final List<String> STATUSES = List.of(VALID, WARNING, TIMEOUT, UNSUPPORTED, ERROR);
 
-  /** Settings of one run. */
+  /**
+   * Settings of one run: {@code batchTimeoutSeconds} limits each proof in the class batches,
+   * {@code timeoutSeconds} each proof of a second attempt alone.
+   */
   public record Options(Path projectDir, Path sourceDir, Optional<Path> launcher,
-      String notFoundReason, int timeoutSeconds, int jobs, List<String> methods) {}
+      String notFoundReason, int batchTimeoutSeconds, int timeoutSeconds, int jobs,
+      List<String> methods) {}
 
   /** The outcome of one method. */
   public record MethodResult(String method, String status, List<String> messages, double seconds,
@@ -68,7 +73,8 @@ public final class OpenJmlRunner {
 
   /** The outcome of a run; {@code status} is "ran" or "not run". */
   public record Result(String status, String reason, String version, String prover,
-      Instant startedAt, double seconds, int timeoutSeconds, List<MethodResult> methods) {
+      Instant startedAt, double seconds, int batchTimeoutSeconds, int timeoutSeconds,
+      List<MethodResult> methods) {
 
     /** Number of methods with the given status. */
     public long count(String s) {
@@ -123,7 +129,7 @@ public final class OpenJmlRunner {
     long t0 = System.nanoTime();
     if (options.launcher().isEmpty()) {
       return new Result("not run", options.notFoundReason(), "", "", started, 0,
-          options.timeoutSeconds(), List.of());
+          options.batchTimeoutSeconds(), options.timeoutSeconds(), List.of());
     }
     Path launcher = options.launcher().get();
     String version = firstLine(launcher, "--version").replaceFirst("^openjml\\s+", "");
@@ -150,8 +156,8 @@ public final class OpenJmlRunner {
         String rel = options.sourceDir().relativize(f).toString();
         patterns.add(rel.substring(0, rel.length() - 5).replace('/', '.') + ".*");
       }
-      procs.add(start(options, launcher, files, List.of("--method", String.join(",", patterns)),
-          log));
+      procs.add(start(options, launcher, files, options.batchTimeoutSeconds(),
+          List.of("--method", String.join(",", patterns)), log));
     }
     for (int b = 0; b < procs.size(); b++) {
       waitFor(procs.get(b));
@@ -177,7 +183,8 @@ public final class OpenJmlRunner {
     // z3's search depends on the whole verification condition, symbol names included, so a
     // method's time varies from one batch to another (unpackPairs: 4 s alone, 148 s and a
     // 300 s timeout in two class batches of the same source). A timed-out method gets a
-    // second attempt on its own; the result says so.
+    // second attempt on its own, with the full time limit; the result says so. The batches'
+    // shorter limit bounds what a stuck search costs before that second attempt.
     for (MethodResult first : new ArrayList<>(byMethod.values())) {
       if (!TIMEOUT.equals(first.status()) || missing.contains(first.method())) {
         continue; // a method already run alone has had its second attempt
@@ -219,8 +226,8 @@ public final class OpenJmlRunner {
           openJmlOnly.getOrDefault(r.method(), List.of())));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Result("ran", "", version, prover, started, seconds, options.timeoutSeconds(),
-        results);
+    return new Result("ran", "", version, prover, started, seconds,
+        options.batchTimeoutSeconds(), options.timeoutSeconds(), results);
   }
 
   /** The output of OpenJML run on the overloads of one method name alone, and its results. */
@@ -239,7 +246,8 @@ public final class OpenJmlRunner {
       return done;
     }
     Path log = logDir.resolve("esc-" + simple + ".txt");
-    waitFor(start(options, launcher, files, List.of("--method", simple), log));
+    waitFor(start(options, launcher, files, options.timeoutSeconds(),
+        List.of("--method", simple), log));
     String text = Files.readString(log, StandardCharsets.UTF_8);
     AloneRun run = new AloneRun(text, parse(text));
     runs.put(simple, run);
@@ -247,9 +255,9 @@ public final class OpenJmlRunner {
   }
 
   private static Process start(Options options, Path launcher, List<Path> files,
-      List<String> extra, Path log) throws IOException {
+      int timeoutSeconds, List<String> extra, Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--esc", "--code-math=safe",
-        "--spec-math=bigint", "--timeout", String.valueOf(1000L * options.timeoutSeconds()),
+        "--spec-math=bigint", "--timeout", String.valueOf(1000L * timeoutSeconds),
         "--progress", "-sourcepath", rel(options.projectDir(), options.sourceDir())));
     cmd.addAll(extra);
     for (Path f : files) {
@@ -414,6 +422,7 @@ public final class OpenJmlRunner {
     JsonObject settings = new JsonObject();
     settings.addProperty("codeMath", "safe");
     settings.addProperty("specMath", "bigint");
+    settings.addProperty("batchTimeoutSeconds", r.batchTimeoutSeconds());
     settings.addProperty("timeoutSeconds", r.timeoutSeconds());
     settings.addProperty("prover", r.prover());
     root.add("settings", settings);

@@ -36,7 +36,7 @@ class OpenJmlNegativeControlTest {
       Assumptions.assumeTrue(false, "OpenJML negative controls skipped: " + reason);
     }
     OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project,
-        project.resolve("src/test/openjml-negative"), launcher, "", 60, 1, List.of()));
+        project.resolve("src/test/openjml-negative"), launcher, "", 60, 60, 1, List.of()));
     assertEquals("ran", r.status(), r.reason());
     for (OpenJmlRunner.MethodResult m : r.methods()) {
       RESULTS.put(m.method(), m);

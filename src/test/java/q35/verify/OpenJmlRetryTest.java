@@ -18,15 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The runner's second attempts, against a stand-in launcher that prints OpenJML's progress
  * lines (the real tool's timing cannot be arranged): a method that timed out in its class
  * batch, or printed no result there, is proved again on its own, once per method name for all
- * its overloads, and its messages say so.
+ * its overloads, with the full time limit instead of the batches' shorter one, and its messages
+ * say so.
  */
 class OpenJmlRetryTest {
 
   private static final String LAUNCHER = """
       #!/bin/bash
       if [ "$1" = "--version" ]; then echo "openjml 0.0-stand-in"; exit 0; fi
-      while [ $# -gt 0 ]; do if [ "$1" = "--method" ]; then M="$2"; fi; shift; done
-      echo "$M" >> "$(dirname "$0")/calls.txt"
+      while [ $# -gt 0 ]; do
+        if [ "$1" = "--method" ]; then M="$2"; fi
+        if [ "$1" = "--timeout" ]; then T="$2"; fi
+        shift
+      done
+      echo "$M $T" >> "$(dirname "$0")/calls.txt"
       proof() {
         echo "Starting proof of demo.Demo.$1 with prover z3_4_8"
         if [ -n "$3" ]; then echo "src/demo/Demo.java:4: verify: $3"; fi
@@ -63,9 +68,10 @@ class OpenJmlRetryTest {
     List<String> methods = List.of("demo.Demo.m(int)", "demo.Demo.m(long)", "demo.Demo.n(int)");
 
     OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project, source,
-        Optional.of(launcher), "", 5, 1, methods));
+        Optional.of(launcher), "", 5, 7, 1, methods));
 
-    assertEquals(List.of("demo.Demo.*", "demo.Demo.m"),
+    // The class batch runs with the batch limit, the second attempt with the full one (ms).
+    assertEquals(List.of("demo.Demo.* 5000", "demo.Demo.m 7000"),
         Files.readAllLines(launcher.resolveSibling("calls.txt")));
     Map<String, OpenJmlRunner.MethodResult> by = r.methods().stream()
         .collect(Collectors.toMap(OpenJmlRunner.MethodResult::method, Function.identity()));
