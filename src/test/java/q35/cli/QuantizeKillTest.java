@@ -112,6 +112,14 @@ class QuantizeKillTest {
     assertEquals(expected, Files.getPosixFilePermissions(target), "mode follows the umask");
     System.out.println("QuantizeKillTest: " + duringWrite + " kills mid-write, " + afterRename
         + " after the rename, " + beforeTemp + " before the temporary existed");
+    // Passed: remove the 28 MB checkpoint and the outputs, which every run used to leave in
+    // target/ (a failure above keeps them for inspection). The folder holds files only.
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
   }
 
   static Process quantize(Path model, Path tok, Path out, String format) throws IOException {
