@@ -55,6 +55,8 @@ public final class OpenJmlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before the manifest is read or OpenJML unpacked.
+    OpenJmlRunner.checkLimits(batchTimeoutSeconds, timeoutSeconds, jobs);
     Path project = Path.of("").toAbsolutePath();
     List<String> methods = new ArrayList<>();
     if (!"none".equals(manifest)) {

@@ -65,7 +65,22 @@ public final class OpenJmlRunner {
    */
   public record Options(Path projectDir, Path sourceDir, Optional<Path> launcher,
       String notFoundReason, int batchTimeoutSeconds, int timeoutSeconds, int jobs,
-      List<String> methods) {}
+      List<String> methods) {
+
+    /** Refuses what {@link #checkLimits} refuses. */
+    public Options {
+      checkLimits(batchTimeoutSeconds, timeoutSeconds, jobs);
+    }
+  }
+
+  /** Refuses a time limit below 1 s or fewer than one OpenJML process. */
+  public static void checkLimits(int batchTimeoutSeconds, int timeoutSeconds, int jobs) {
+    if (batchTimeoutSeconds < 1 || timeoutSeconds < 1 || jobs < 1) {
+      throw new IllegalArgumentException("OpenJML needs --batch-timeout and --timeout of at "
+          + "least 1 s and --jobs of at least 1, not " + batchTimeoutSeconds + ", "
+          + timeoutSeconds + " and " + jobs);
+    }
+  }
 
   /** The outcome of one method. */
   public record MethodResult(String method, String status, List<String> messages, double seconds,

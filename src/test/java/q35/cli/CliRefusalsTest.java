@@ -48,6 +48,13 @@ class CliRefusalsTest {
   }
 
   @Test
+  void anOpenJmlTimeLimitBelowOneSecondIsRefused() {
+    GenerateCommandTest.Run r = GenerateCommandTest.run("openjml", "--batch-timeout", "0");
+    assertOneLineRefusal(r, 2, "--batch-timeout and --timeout of at least 1 s");
+    assertEquals("", r.out());
+  }
+
+  @Test
   void theTracePropertyKeepsTheStackTraceForDebugging(@TempDir Path dir) {
     System.setProperty("q35.trace", "true");
     try {
