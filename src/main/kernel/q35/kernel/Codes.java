@@ -433,7 +433,10 @@ public final class Codes {
   /**
    * Packs the {@code full} whole blocks of {@code codes} into {@code 7 * full} bytes; the
    * OpenJML-only case states every byte by its formula (one fact per block, the seven bytes
-   * joined: as seven separate quantified facts the loop did not verify in 120 s).
+   * joined: as seven separate quantified facts the loop did not verify in 120 s). The same
+   * fact appears in the loop invariant and in packStream's case: a model predicate over the
+   * arrays would name it once, but OpenJML did not carry such a heap-reading fact across
+   * packBlock's call (spec/verification.md section 5).
    */
   /*@ public normal_behavior
     @   requires codes != null && out != null;
