@@ -71,8 +71,9 @@ public final class OpenJmlCommand implements Callable<Integer> {
       System.out.println("OpenJML: not run: " + r.reason());
       return require ? 1 : 0;
     }
-    System.out.printf("OpenJML %s: %d methods: %d valid, %d warning, %d timeout, "
-        + "%d unsupported, %d error; %.1f s%n", r.version(), r.methods().size(),
+    System.out.printf("OpenJML %s: %d methods and proof lemmas (%d lemmas): %d valid, "
+        + "%d warning, %d timeout, %d unsupported, %d error; %.1f s%n", r.version(),
+        r.methods().size(), r.lemmas().size(),
         r.count(OpenJmlRunner.VALID), r.count(OpenJmlRunner.WARNING),
         r.count(OpenJmlRunner.TIMEOUT), r.count(OpenJmlRunner.UNSUPPORTED),
         r.count(OpenJmlRunner.ERROR), r.seconds());

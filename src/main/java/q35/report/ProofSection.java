@@ -232,6 +232,7 @@ final class ProofSection {
     JsonArray methods = new JsonArray();
     long onlyValid = 0;
     long onlyMethods = 0;
+    long lemmas = 0;
     if (j.has("methods")) {
       for (JsonElement e : j.getAsJsonArray("methods")) {
         JsonObject m = e.getAsJsonObject();
@@ -246,6 +247,10 @@ final class ProofSection {
         r.addProperty("type", tm[0]);
         r.addProperty("method", tm[1]);
         r.addProperty("status", string(m, "status", "?"));
+        if (m.has("lemma") && m.get("lemma").getAsBoolean()) {
+          r.addProperty("lemma", true);
+          lemmas++;
+        }
         r.add("messages", m.has("messages") ? m.get("messages") : new JsonArray());
         if (m.has("seconds")) {
           r.add("seconds", m.get("seconds"));
@@ -261,7 +266,9 @@ final class ProofSection {
     o.addProperty("result", count(totals, "valid") + " valid, " + count(totals, "warning")
         + " warnings, " + count(totals, "timeout") + " timeouts, "
         + count(totals, "unsupported") + " unsupported, " + count(totals, "error")
-        + " errors of " + methods.size() + " methods"
+        + " errors of " + (methods.size() - lemmas) + " methods"
+        + (lemmas > 0 ? " and " + lemmas + " proof lemmas (JML model methods, which KeY does"
+            + " not read)" : "")
         + (onlyValid > 0 ? "; among the valid, " + onlyValid + " annotations in " + onlyMethods
             + " methods that only OpenJML reads (listed per method: the functional contracts"
             + " KeY's auto mode did not close, and loop invariants over float locals)" : "")

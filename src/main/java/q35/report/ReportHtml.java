@@ -172,8 +172,8 @@ final class ReportHtml {
           .append("</code></td><td>");
       JsonArray cs = m.getAsJsonArray("contracts");
       if (cs.size() == 0) {
-        b.append("<span class=\"small\">").append(p.has("contracts") ? "no contract"
-            : "KeY not run").append("</span>");
+        b.append("<span class=\"small\">").append(isLemma(m) ? "proof lemma; KeY does not read it"
+            : p.has("contracts") ? "no contract" : "KeY not run").append("</span>");
       }
       boolean allProved = cs.size() > 0;
       for (JsonElement ce : cs) {
@@ -263,6 +263,11 @@ final class ReportHtml {
           .append(' ').append(openJmlOnlyWords(st)).append(" (KeY does not read them): ")
           .append(esc(all.length() > 140 ? all.substring(0, 140) + "…" : all)).append("</span>");
     }
+  }
+
+  /** True for a row of a proof lemma (a JML model method that only OpenJML reads). */
+  static boolean isLemma(JsonObject row) {
+    return row.has("openjml") && row.getAsJsonObject("openjml").has("lemma");
   }
 
   /** How a method's OpenJML-only clauses are named: proved only when OpenJML found it valid. */

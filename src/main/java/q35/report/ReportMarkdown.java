@@ -79,6 +79,9 @@ final class ReportMarkdown {
       b.append("| `").append(m.get("method").getAsString()).append("` | ");
       boolean allProved = true;
       JsonArray cs = m.getAsJsonArray("contracts");
+      if (cs.size() == 0 && ReportHtml.isLemma(m)) {
+        b.append("proof lemma; KeY does not read it");
+      }
       for (int i = 0; i < cs.size(); i++) {
         JsonObject k = cs.get(i).getAsJsonObject();
         String st = k.get("status").getAsString();

@@ -39,6 +39,35 @@ public final class JmlSource {
       "^\\s*(?:(?:public|private|protected|static|final)\\s+)+(?:/\\*@\\s*pure\\s*@\\*/\\s*)?"
           + "[\\w.\\[\\]<>]+\\s+(\\w+)\\s*\\(");
 
+  /**
+   * The declaration of a JML model method with a body: a proof lemma that OpenJML verifies like
+   * a method and KeY does not see (the kernel's are in OpenJML-only comments). It sits on one
+   * line.
+   */
+  private static final Pattern MODEL_LEMMA = Pattern.compile(
+      "\\bmodel\\s+(?:(?:public|private|protected)\\s+)?static\\s+pure\\s+[\\w\\[\\]]+\\s+"
+          + "(\\w+)\\s*(\\([^)]*\\))\\s*\\{");
+
+  private static final Pattern MODEL_DECL = Pattern.compile("\\bmodel\\s+(?:\\w+\\s+)*pure\\b");
+
+  /**
+   * The proof lemmas (JML model methods with a body) of every file of a source folder, as
+   * qualified signatures like {@code q35.kernel.Codes.decodes0(int,int,int)}: OpenJML proves
+   * them, and a proof that calls one rests on it, so each must have a result.
+   */
+  public static List<String> modelLemmas(Path sourceDir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path f : javaFiles(sourceDir)) {
+      String rel = sourceDir.relativize(f).toString();
+      String cls = rel.substring(0, rel.length() - 5).replace('/', '.');
+      Matcher m = MODEL_LEMMA.matcher(Files.readString(f, StandardCharsets.UTF_8));
+      while (m.find()) {
+        out.add(cls + "." + group(m, 1) + "(" + paramTypes(group(m, 2)) + ")");
+      }
+    }
+    return out;
+  }
+
   /** The Java files of a source folder, sorted. */
   static List<Path> javaFiles(Path sourceDir) throws IOException {
     try (Stream<Path> s = Files.walk(sourceDir)) {
@@ -120,6 +149,10 @@ public final class JmlSource {
         String clause = text.toString().replace("@*/", "").replace("*/", "")
             .replaceAll("\\s+", " ").strip();
         int lineNo = i + 1;
+        if (MODEL_DECL.matcher(clause).find()) {
+          i = j;
+          continue; // a model function or lemma: not a clause of the method that follows
+        }
         for (Method m : methods) {
           if (m.file().equals(f) && lineNo <= m.endLine()) {
             out.computeIfAbsent(m.name(), x -> new ArrayList<>()).add(clause);

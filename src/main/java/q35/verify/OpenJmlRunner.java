@@ -86,10 +86,13 @@ public final class OpenJmlRunner {
   public record MethodResult(String method, String status, List<String> messages, double seconds,
       List<String> keyOnlyClauses, List<String> openJmlOnlyClauses) {}
 
-  /** The outcome of a run; {@code status} is "ran" or "not run". */
+  /**
+   * The outcome of a run; {@code status} is "ran" or "not run". {@code methods} holds the
+   * manifest's methods and the proof lemmas, whose signatures {@code lemmas} lists.
+   */
   public record Result(String status, String reason, String version, String prover,
       Instant startedAt, double seconds, int batchTimeoutSeconds, int timeoutSeconds,
-      List<MethodResult> methods) {
+      List<MethodResult> methods, List<String> lemmas) {
 
     /** Number of methods with the given status. */
     public long count(String s) {
@@ -144,7 +147,7 @@ public final class OpenJmlRunner {
     long t0 = System.nanoTime();
     if (options.launcher().isEmpty()) {
       return new Result("not run", options.notFoundReason(), "", "", started, 0,
-          options.batchTimeoutSeconds(), options.timeoutSeconds(), List.of());
+          options.batchTimeoutSeconds(), options.timeoutSeconds(), List.of(), List.of());
     }
     Path launcher = options.launcher().get();
     String version = firstLine(launcher, "--version").replaceFirst("^openjml\\s+", "");
@@ -180,8 +183,11 @@ public final class OpenJmlRunner {
     }
     // A crash in one method stops OpenJML for the rest of its class: run each method without
     // a result on its own, so that one crash costs one method.
+    List<String> lemmas = JmlSource.modelLemmas(options.sourceDir());
+    List<String> expected = new ArrayList<>(options.methods());
+    expected.addAll(lemmas);
     List<String> missing = new ArrayList<>();
-    for (String m : options.methods()) {
+    for (String m : expected) {
       if (!byMethod.containsKey(m)) {
         missing.add(m);
       }
@@ -223,7 +229,8 @@ public final class OpenJmlRunner {
         JmlSource.loopFrameProblems(options.sourceDir(), options.projectDir());
     List<MethodResult> results = new ArrayList<>();
     for (MethodResult r : byMethod.values()) {
-      if (!options.methods().isEmpty() && !options.methods().contains(r.method())) {
+      if (!options.methods().isEmpty() && !options.methods().contains(r.method())
+          && !lemmas.contains(r.method())) {
         continue; // constructors and anything the manifest does not list
       }
       List<String> messages = new ArrayList<>();
@@ -242,7 +249,7 @@ public final class OpenJmlRunner {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result("ran", "", version, prover, started, seconds,
-        options.batchTimeoutSeconds(), options.timeoutSeconds(), results);
+        options.batchTimeoutSeconds(), options.timeoutSeconds(), results, lemmas);
   }
 
   /** The output of OpenJML run on the overloads of one method name alone, and its results. */
@@ -448,6 +455,9 @@ public final class OpenJmlRunner {
     for (MethodResult m : r.methods()) {
       JsonObject o = new JsonObject();
       o.addProperty("method", m.method());
+      if (r.lemmas().contains(m.method())) {
+        o.addProperty("lemma", true);
+      }
       o.addProperty("status", m.status());
       JsonArray msgs = new JsonArray();
       m.messages().forEach(msgs::add);
