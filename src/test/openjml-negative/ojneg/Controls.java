@@ -125,4 +125,20 @@ public final class Controls {
   public static int highHalf(int code) {
     return code / 8;
   }
+
+  // A proof lemma (a JML model method with a body, as the kernel's stream round trip uses):
+  // wrong, since the square of 0 is not positive. A proof that calls a lemma rests on its
+  // contract, so the lemma itself must be verified and reported like a method.
+  /*-KeY@ public normal_behavior
+    @   requires -1000 <= x && x <= 1000;
+    @   ensures \result && x * x > 0;
+    @ model public static pure boolean squarePositiveWrong(int x) { return true; }
+    @*/
+
+  // The same lemma with the correct clause.
+  /*-KeY@ public normal_behavior
+    @   requires -1000 <= x && x <= 1000;
+    @   ensures \result && x * x >= 0;
+    @ model public static pure boolean squareNonNegative(int x) { return true; }
+    @*/
 }

@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
  * The OpenJML runner is trusted only because it rejects wrong contracts: this test runs it on
  * src/test/openjml-negative, whose "...Wrong..." methods carry deliberately false contracts (an
  * unbounded increment, a dot product one element longer than MAX_K, the same with a loop frame
- * that hides the accumulator, a wrong value clause that only OpenJML reads), and asserts that each is reported not valid while its correct
+ * that hides the accumulator, a wrong value clause that only OpenJML reads, a wrong proof
+ * lemma), and asserts that each is reported not valid while its correct
  * twin is valid. Without OpenJML the test is skipped with the reason; with
  * -Dq35.requireOpenJml=true (CI) a missing OpenJML fails it.
  */
 class OpenJmlNegativeControlTest {
 
   private static final Map<String, OpenJmlRunner.MethodResult> RESULTS = new TreeMap<>();
+  private static final List<String> LEMMAS = new java.util.ArrayList<>();
 
   @BeforeAll
   static void runOpenJml() throws Exception {
@@ -41,6 +43,7 @@ class OpenJmlNegativeControlTest {
     for (OpenJmlRunner.MethodResult m : r.methods()) {
       RESULTS.put(m.method(), m);
     }
+    LEMMAS.addAll(r.lemmas());
   }
 
   private static void assertStatus(String method, boolean valid) {
@@ -76,6 +79,15 @@ class OpenJmlNegativeControlTest {
     OpenJmlRunner.MethodResult m = RESULTS.get("ojneg.Controls.dotWrongFrame(byte[],int[],int)");
     assertTrue(m.messages().stream().anyMatch(s -> s.contains("omits the local variable(s) [acc]")),
         m.toString());
+  }
+
+  /** A wrong proof lemma is reported, and the run names its lemmas. */
+  @Test
+  void wrongProofLemmaIsReported() {
+    assertStatus("squarePositiveWrong(int)", false);
+    assertStatus("squareNonNegative(int)", true);
+    assertEquals(List.of("ojneg.Controls.squarePositiveWrong(int)",
+        "ojneg.Controls.squareNonNegative(int)"), LEMMAS);
   }
 
   @Test
