@@ -39,8 +39,7 @@ public final class CheckerRecord {
       }
       try (Stream<Path> files = Files.walk(root)) {
         files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-          String rel = root.relativize(f).toString().replace('\\', '/');
-          String name = rel.substring(0, rel.length() - 5).replace('/', '.');
+          String name = JmlSource.className(root, f);
           if (!name.endsWith("package-info") && !name.endsWith("module-info")) {
             names.add(name);
           }

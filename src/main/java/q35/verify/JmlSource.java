@@ -58,14 +58,19 @@ public final class JmlSource {
   public static List<String> modelLemmas(Path sourceDir) throws IOException {
     List<String> out = new ArrayList<>();
     for (Path f : javaFiles(sourceDir)) {
-      String rel = sourceDir.relativize(f).toString();
-      String cls = rel.substring(0, rel.length() - 5).replace('/', '.');
+      String cls = className(sourceDir, f);
       Matcher m = MODEL_LEMMA.matcher(Files.readString(f, StandardCharsets.UTF_8));
       while (m.find()) {
         out.add(cls + "." + group(m, 1) + "(" + paramTypes(group(m, 2)) + ")");
       }
     }
     return out;
+  }
+
+  /** The class a Java file under a source root holds: q35/kernel/Codes.java is q35.kernel.Codes. */
+  static String className(Path sourceDir, Path javaFile) {
+    String rel = sourceDir.relativize(javaFile).toString().replace('\\', '/');
+    return rel.substring(0, rel.length() - ".java".length()).replace('/', '.');
   }
 
   /** The Java files of a source folder, sorted. */
@@ -79,8 +84,7 @@ public final class JmlSource {
   public static List<Method> methods(Path sourceDir) throws IOException {
     List<Method> out = new ArrayList<>();
     for (Path f : javaFiles(sourceDir)) {
-      String rel = sourceDir.relativize(f).toString();
-      String cls = rel.substring(0, rel.length() - 5).replace('/', '.');
+      String cls = className(sourceDir, f);
       List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
       int depth = 0;
       @Nullable String current = null;

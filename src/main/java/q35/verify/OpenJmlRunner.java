@@ -171,8 +171,7 @@ public final class OpenJmlRunner {
       logs.add(log);
       List<String> patterns = new ArrayList<>();
       for (Path f : batches.get(b)) {
-        String rel = options.sourceDir().relativize(f).toString();
-        patterns.add(rel.substring(0, rel.length() - 5).replace('/', '.') + ".*");
+        patterns.add(JmlSource.className(options.sourceDir(), f) + ".*");
       }
       procs.add(start(options, launcher, files, options.batchTimeoutSeconds(),
           List.of("--method", String.join(",", patterns)), log));
