@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD loops of the {@code fast} backend (Java's Vector API), on the tiles of
- * {@link TileLayout}: one register lane per row, R = {@link #LANES} rows at once.
+ * {@link TileLayout}: one register lane per row (in its lane order), R = {@link #LANES} rows
+ * at once.
  *
  * <p><b>Integer part</b> (spec/matmul.md section 1). Each column is decoded into 16-bit lanes
  * and multiplied by the broadcast activation code of that column; products add up in 16-bit
@@ -178,8 +179,8 @@ final class Simd {
           s = s.add(high(c0).mul(xs[x])).add(low(c0).mul(xs[x + 1]));
           p++;
         }
-        a0 = a0.add(s.convertShape(VectorOperators.S2I, I, 0));
-        a1 = a1.add(s.convertShape(VectorOperators.S2I, I, 1));
+        a0 = a0.add(firstRows(s));
+        a1 = a1.add(secondRows(s));
       }
       int c = corr[cOff + gi];
       a0.sub(c).intoArray(acc, aOff + gi * LANES);
@@ -220,8 +221,8 @@ final class Simd {
           ShortVector lo = b.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
           s = s.add(lo.mul(xs[xOff + 2 * p])).add(hi.mul(xs[xOff + 2 * p + 1]));
         }
-        a0 = a0.add(s.convertShape(VectorOperators.S2I, I, 0));
-        a1 = a1.add(s.convertShape(VectorOperators.S2I, I, 1));
+        a0 = a0.add(firstRows(s));
+        a1 = a1.add(secondRows(s));
       }
       a0.intoArray(acc, aOff + gi * LANES);
       a1.intoArray(acc, aOff + gi * LANES + HALF);
@@ -248,13 +249,30 @@ final class Simd {
           touched ^= ahead(w, base + LANES * p);
           s = s.add(widen(w, base + LANES * p).mul(xs[xOff + p]));
         }
-        a0 = a0.add(s.convertShape(VectorOperators.S2I, I, 0));
-        a1 = a1.add(s.convertShape(VectorOperators.S2I, I, 1));
+        a0 = a0.add(firstRows(s));
+        a1 = a1.add(secondRows(s));
       }
       a0.intoArray(acc, aOff + gi * LANES);
       a1.intoArray(acc, aOff + gi * LANES + HALF);
     }
     sink = touched;
+  }
+
+  /**
+   * The 16-bit sums of the tile's rows [0, R/2), sign-extended to 32-bit lanes in row order:
+   * they sit in the even 16-bit lanes ({@code TileLayout.lane}), the low half of each 32-bit
+   * lane. Two shifts rather than the parts 0 and 1 of {@code convertShape(S2I, I, part)}:
+   * under Java 17 the JIT sometimes compiled part 1, and the sums after it, as calls on boxed
+   * vectors, 20 times slower (README, "Speed").
+   */
+  private static IntVector firstRows(ShortVector s) {
+    return s.reinterpretAsInts().lanewise(VectorOperators.LSHL, 16)
+        .lanewise(VectorOperators.ASHR, 16);
+  }
+
+  /** The 16-bit sums of rows [R/2, R), from the odd 16-bit lanes (see {@link #firstRows}). */
+  private static IntVector secondRows(ShortVector s) {
+    return s.reinterpretAsInts().lanewise(VectorOperators.ASHR, 16);
   }
 
   /** R bytes at {@code w[off]}, sign-extended to 16-bit lanes. */

@@ -14,10 +14,15 @@ import q35.quant.WeightFormat;
  *   <li>A tile is a sequence of <b>columns</b>, one per pair (q35: code index p of every row,
  *       {@code 8 * ceil(k / 16)} columns, as many as a stored row has codes), per byte (INT4:
  *       {@code ceil(k / 2)} columns) or per weight (q8: k columns).
- *   <li>A <b>q35 column</b> is the R codes of its rows (row 0 first) packed as a code stream of
- *       spec/format.md section 2 by the kernel's {@link Codes#packStream}: {@code 7R / 8} bytes.
- *       An INT4 or q8 column is the R rows' bytes at that index, row 0 first.
- *   <li>Scales and offsets follow the same tiles: index {@code (t * G + gi) * R + r}.
+ *   <li>A column holds row r of its tile in <b>lane</b> {@link #lane}(r): rows [0, R/2) in the
+ *       even lanes, rows [R/2, R) in the odd ones. Read as 32-bit lanes, a register of 16-bit
+ *       results then holds the first half of the rows in the low halves and the second half in
+ *       the high halves, each in row order, which two shifts take apart ({@code Simd}).
+ *   <li>A <b>q35 column</b> is the R codes of its lanes (lane 0 first) packed as a code stream
+ *       of spec/format.md section 2 by the kernel's {@link Codes#packStream}: {@code 7R / 8}
+ *       bytes. An INT4 or q8 column is the R lanes' bytes at that index, lane 0 first.
+ *   <li>Scales and offsets follow the same tiles, in row order: index
+ *       {@code (t * G + gi) * R + r}.
  * </ul>
  *
  * So a tile column of q35 takes 3.5 bits per weight like the stored stream, and the whole
@@ -33,6 +38,12 @@ final class TileLayout {
   /** Bytes after the last column: a load of 2R bytes at the last column stays in the array. */
   static int slack(int lanes) {
     return 2 * lanes;
+  }
+
+  /** The lane that holds row r of a tile of {@code lanes} rows (see the class comment). */
+  static int lane(int r, int lanes) {
+    int half = lanes / 2;
+    return r < half ? 2 * r : 2 * (r - half) + 1;
   }
 
   /** Tiles of {@code lanes} rows covering n rows. */
@@ -75,7 +86,7 @@ final class TileLayout {
     if (kind != WeightFormat.Kind.Q35) {
       for (int j = 0; j < n; j++) {
         int t = j / lanes;
-        int r = j % lanes;
+        int r = lane(j % lanes, lanes);
         for (int p = 0; p < cols; p++) {
           out[(t * cols + p) * lanes + r] = packed[j * rb + p];
         }
@@ -95,7 +106,7 @@ final class TileLayout {
       }
       for (int p = 0; p < cols; p++) {
         for (int r = 0; r < lanes; r++) {
-          column[r] = rows[r][p];
+          column[lane(r, lanes)] = rows[r][p];
         }
         Codes.packStream(column, lanes, out, (t * cols + p) * cb);
       }
@@ -112,7 +123,7 @@ final class TileLayout {
     if (kind != WeightFormat.Kind.Q35) {
       for (int j = 0; j < n; j++) {
         int t = j / lanes;
-        int r = j % lanes;
+        int r = lane(j % lanes, lanes);
         for (int p = 0; p < cols; p++) {
           packed[j * rb + p] = tiled[(t * cols + p) * lanes + r];
         }
@@ -125,7 +136,7 @@ final class TileLayout {
       for (int p = 0; p < cols; p++) {
         Codes.unpackStream(tiled, (t * cols + p) * cb, lanes, column);
         for (int r = 0; r < lanes; r++) {
-          rows[r][p] = column[r];
+          rows[r][p] = column[lane(r, lanes)];
         }
       }
       for (int r = 0; r < lanes && t * lanes + r < n; r++) {

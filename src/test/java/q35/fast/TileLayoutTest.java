@@ -46,7 +46,7 @@ class TileLayoutTest {
       for (int j = 0; j < n; j++) {
         for (int p = 0; p < 16; p++) {
           int stored = Codes.codeAt(packed, j * rb, p);
-          int tiled = Codes.codeAt(tiles, ((j / lanes) * 16 + p) * cb, j % lanes);
+          int tiled = Codes.codeAt(tiles, ((j / lanes) * 16 + p) * cb, laneOf(j % lanes, lanes));
           assertEquals(stored, tiled, "lanes " + lanes + " row " + j + " pair " + p);
           seen[j % lanes][p][tiled] = true;
         }
@@ -81,7 +81,8 @@ class TileLayoutTest {
         byte[] tiles = TileLayout.tile(kind, packed, n, k, lanes);
         for (int j = 0; j < n; j++) {
           for (int p = 0; p < rb; p++) {
-            assertEquals(packed[j * rb + p], tiles[((j / lanes) * rb + p) * lanes + j % lanes]);
+            assertEquals(packed[j * rb + p],
+                tiles[((j / lanes) * rb + p) * lanes + laneOf(j % lanes, lanes)]);
           }
         }
         assertEquals(n * rb + TileLayout.slack(lanes), tiles.length);
@@ -148,5 +149,10 @@ class TileLayoutTest {
     }
     float[] s = TileLayout.tileParams(new float[] {1f, 2f}, 2, 1, lanes);
     assertEquals(0f, s[2]);
+  }
+
+  /** Row r of a tile sits in lane 2 (r mod R/2) + (r div R/2): first half even, second odd. */
+  private static int laneOf(int r, int lanes) {
+    return 2 * (r % (lanes / 2)) + r / (lanes / 2);
   }
 }
