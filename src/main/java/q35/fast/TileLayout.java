@@ -86,9 +86,9 @@ final class TileLayout {
     if (kind != WeightFormat.Kind.Q35) {
       for (int j = 0; j < n; j++) {
         int t = j / lanes;
-        int r = lane(j % lanes, lanes);
+        int lane = lane(j % lanes, lanes);
         for (int p = 0; p < cols; p++) {
-          out[(t * cols + p) * lanes + r] = packed[j * rb + p];
+          out[(t * cols + p) * lanes + lane] = packed[j * rb + p];
         }
       }
       return out;
@@ -123,9 +123,9 @@ final class TileLayout {
     if (kind != WeightFormat.Kind.Q35) {
       for (int j = 0; j < n; j++) {
         int t = j / lanes;
-        int r = lane(j % lanes, lanes);
+        int lane = lane(j % lanes, lanes);
         for (int p = 0; p < cols; p++) {
-          packed[j * rb + p] = tiled[(t * cols + p) * lanes + r];
+          packed[j * rb + p] = tiled[(t * cols + p) * lanes + lane];
         }
       }
       return packed;

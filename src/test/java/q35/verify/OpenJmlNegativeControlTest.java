@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class OpenJmlNegativeControlTest {
 
   private static final Map<String, OpenJmlRunner.MethodResult> RESULTS = new TreeMap<>();
-  private static final List<String> LEMMAS = new java.util.ArrayList<>();
+  private static final List<String> LEMMAS = new ArrayList<>();
 
   @BeforeAll
   static void runOpenJml() throws Exception {
