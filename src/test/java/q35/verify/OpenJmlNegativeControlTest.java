@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +28,8 @@ class OpenJmlNegativeControlTest {
 
   @BeforeAll
   static void runOpenJml() throws Exception {
-    Path project = Path.of(System.getProperty("q35.projectDir", ".")).toAbsolutePath();
-    StringBuilder reason = new StringBuilder();
-    Optional<Path> launcher = OpenJmlRunner.locate(project, reason);
-    if (launcher.isEmpty()) {
-      assertFalse(Boolean.getBoolean("q35.requireOpenJml"),
-          "OpenJML is required in this build (-Dq35.requireOpenJml=true) but " + reason);
-      Assumptions.assumeTrue(false, "OpenJML negative controls skipped: " + reason);
-    }
-    OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project,
-        project.resolve("src/test/openjml-negative"), launcher, "", 60, 60, 1, List.of()));
-    assertEquals("ran", r.status(), r.reason());
+    OpenJmlRunner.Result r =
+        OpenJmlTestRun.on("src/test/openjml-negative", "OpenJML negative controls");
     for (OpenJmlRunner.MethodResult m : r.methods()) {
       RESULTS.put(m.method(), m);
     }
