@@ -3,9 +3,11 @@ package q35.verify;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -45,6 +47,9 @@ public final class OpenJmlRunner {
 
   /** The OpenJML release the runner was written and measured against. */
   public static final String EXPECTED_VERSION = "0.17.0-alpha-15";
+
+  /** Held while unpack.sh runs in this JVM (the lock file serialises processes). */
+  private static final Object UNPACK_MONITOR = new Object();
 
   /** Statuses of one method. */
   public static final String VALID = "valid";
@@ -129,16 +134,26 @@ public final class OpenJmlRunner {
           + "unpack.sh does not exist");
       return Optional.empty();
     }
-    Path dest = projectDir.resolve("target/openjml-dist");
-    Process p = new ProcessBuilder("bash", unpack.toString(), dest.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0 || out.isEmpty() || !Files.isExecutable(Path.of(out))) {
-      reason.append("../shared/tools/openjml/unpack.sh failed (exit ").append(p.exitValue())
-          .append(")");
-      return Optional.empty();
+    Path target = Files.createDirectories(projectDir.resolve("target"));
+    Path dest = target.resolve("openjml-dist");
+    // unpack.sh deletes and re-extracts a half-unpacked copy, so two callers at once (surefire's
+    // two forks, each with a test that locates OpenJML) would delete each other's files: one
+    // unpack at a time, across threads (the monitor) and processes (the lock file).
+    synchronized (UNPACK_MONITOR) {
+      try (FileChannel lockFile = FileChannel.open(target.resolve("openjml-dist.lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        lockFile.lock(); // released when the channel closes
+        Process p = new ProcessBuilder("bash", unpack.toString(), dest.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty() || !Files.isExecutable(Path.of(out))) {
+          reason.append("../shared/tools/openjml/unpack.sh failed (exit ").append(p.exitValue())
+              .append(")");
+          return Optional.empty();
+        }
+        return Optional.of(Path.of(out));
+      }
     }
-    return Optional.of(Path.of(out));
   }
 
   /** Runs ESC over every Java file of the source folder, or records why it could not. */
