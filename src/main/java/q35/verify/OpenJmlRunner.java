@@ -225,17 +225,35 @@ public final class OpenJmlRunner {
         continue; // a method already run alone has had its second attempt
       }
       String m = first.method();
-      MethodResult again = proveAlone(options, launcher, files, logDir, m, aloneRuns)
-          .results().get(m);
-      if (again != null) {
-        List<String> messages = new ArrayList<>();
-        messages.add(String.format(Locale.ROOT, "first attempt, in its class batch: timeout "
-            + "after %.1f s; second attempt, alone: %s in %.1f s", first.seconds(),
-            again.status(), again.seconds()));
-        messages.addAll(again.status().equals(VALID) ? List.of() : again.messages());
-        byMethod.put(m, new MethodResult(m, again.status(), messages,
-            first.seconds() + again.seconds(), List.of(), List.of()));
+      AloneRun aloneRun = proveAlone(options, launcher, files, logDir, m, aloneRuns);
+      MethodResult again = aloneRun.results().get(m);
+      String attempts = String.format(Locale.ROOT, "first attempt, in its class batch: "
+          + "timeout after %.1f s; second attempt, alone: ", first.seconds());
+      double seconds = first.seconds();
+      if (again == null || ERROR.equals(again.status())) {
+        // OpenJML 0.17 can crash on a method named alone that it proves within its class
+        // (packStream once: "Did not expect an empty argument list", in 2.4 s). Its class
+        // alone, with the full limit, is the third and last attempt.
+        attempts += again == null ? "no result (" + crashReason(aloneRun.log()) + ")"
+            : String.format(Locale.ROOT, "error in %.1f s", again.seconds());
+        seconds += again == null ? 0 : again.seconds();
+        attempts += "; third attempt, in its class alone: ";
+        AloneRun classRun = proveInClass(options, launcher, files, logDir, m, aloneRuns);
+        again = classRun.results().get(m);
+        if (again == null) {
+          List<String> messages = new ArrayList<>(List.of(attempts + "no result ("
+              + crashReason(classRun.log()) + ")"));
+          messages.addAll(first.messages());
+          byMethod.put(m, new MethodResult(m, ERROR, messages, seconds, List.of(), List.of()));
+          continue;
+        }
       }
+      List<String> messages = new ArrayList<>();
+      messages.add(attempts + String.format(Locale.ROOT, "%s in %.1f s", again.status(),
+          again.seconds()));
+      messages.addAll(again.status().equals(VALID) ? List.of() : again.messages());
+      byMethod.put(m, new MethodResult(m, again.status(), messages, seconds + again.seconds(),
+          List.of(), List.of()));
     }
     Map<String, List<String>> keyOnly = JmlSource.keyOnlyClauses(options.sourceDir());
     Map<String, List<String>> openJmlOnly = JmlSource.openJmlOnlyClauses(options.sourceDir());
@@ -277,16 +295,36 @@ public final class OpenJmlRunner {
       Path logDir, String method, Map<String, AloneRun> runs)
       throws IOException, InterruptedException {
     String simple = method.substring(0, method.indexOf('('));
-    AloneRun done = runs.get(simple);
+    return proveOnce(options, launcher, files, logDir, simple, "esc-" + simple, runs);
+  }
+
+  /**
+   * Runs OpenJML on the class of {@code method} alone ({@code --method Class.*}), once per
+   * class: a later call for another of its methods returns the same run from {@code runs}.
+   */
+  private static AloneRun proveInClass(Options options, Path launcher, List<Path> files,
+      Path logDir, String method, Map<String, AloneRun> runs)
+      throws IOException, InterruptedException {
+    String simple = method.substring(0, method.indexOf('('));
+    String type = simple.substring(0, simple.lastIndexOf('.'));
+    return proveOnce(options, launcher, files, logDir, type + ".*", "esc-" + type + "-class",
+        runs);
+  }
+
+  /** One OpenJML run of {@code --method pattern} with the full limit, kept in {@code runs}. */
+  private static AloneRun proveOnce(Options options, Path launcher, List<Path> files,
+      Path logDir, String pattern, String logName, Map<String, AloneRun> runs)
+      throws IOException, InterruptedException {
+    AloneRun done = runs.get(pattern);
     if (done != null) {
       return done;
     }
-    Path log = logDir.resolve("esc-" + simple + ".txt");
+    Path log = logDir.resolve(logName + ".txt");
     waitFor(start(options, launcher, files, options.timeoutSeconds(),
-        List.of("--method", simple), log));
+        List.of("--method", pattern), log));
     String text = Files.readString(log, StandardCharsets.UTF_8);
     AloneRun run = new AloneRun(text, parse(text));
-    runs.put(simple, run);
+    runs.put(pattern, run);
     return run;
   }
 
@@ -365,8 +403,11 @@ public final class OpenJmlRunner {
         boolean failed = messages.stream().anyMatch(m -> m.contains(": verify: "));
         if (outcome.startsWith("no warnings") && !notImplemented) {
           status = VALID;
-        } else if (outcome.contains("UNKNOWN") || messages.stream()
-            .anyMatch(m -> m.contains("possible timeout") || m.contains("timed out"))) {
+        } else if (outcome.contains("UNKNOWN") || outcome.contains("TIMEOUT")
+            || messages.stream().anyMatch(m -> m.contains("possible timeout")
+                || m.contains("timed out") || m.contains("time or memory limit reached"))) {
+          // z3 stopped at the limit: OpenJML prints "UNKNOWN" with "(possible timeout)", or
+          // "TIMEOUT" with "time or memory limit reached: Aborted proof".
           status = TIMEOUT;
         } else if (notImplemented) {
           // OpenJML drops the unsupported clause and then usually cannot establish what
