@@ -225,4 +225,55 @@ public final class Controls {
   public static long longCastThenIncrementWrong(double t) {
     return (long) t + 1;
   }
+
+  /**
+   * The definition rules of proofs/taclets/weights.key, turned on for this contract (as the
+   * manifest does for codeAt's): code 0 of a block is the low 7 bits of its first byte.
+   */
+  /*+KeY@ public normal_behavior
+    @   requires -128 <= y && y <= 127;
+    @   ensures \result == \dl_q35CodeOf(0, y, 0);
+    @*/
+  public static int blockCodeZero(int y) {
+    return (y < 0 ? y + 256 : y) % 128;
+  }
+
+  /** The same claim over the low 6 bits (false for y = 64): the definition must not prove it. */
+  /*+KeY@ public normal_behavior
+    @   requires -128 <= y && y <= 127;
+    @   ensures \result == \dl_q35CodeOf(0, y, 0);
+    @*/
+  public static int blockCodeZeroWrong(int y) {
+    return (y < 0 ? y + 256 : y) % 64;
+  }
+
+  /**
+   * The correct claim with the definition rules left off (KeY's default, and every kernel
+   * contract's but codeAt's second case): the symbol is opaque, so it stays open.
+   */
+  /*+KeY@ public normal_behavior
+    @   requires -128 <= y && y <= 127;
+    @   ensures \result == \dl_q35CodeOf(0, y, 0);
+    @*/
+  public static int blockCodeZeroRulesOff(int y) {
+    return (y < 0 ? y + 256 : y) % 128;
+  }
+
+  /** The 4-bit half of code c without its sign (false for c >= 64), rules on: must stay open. */
+  /*+KeY@ public normal_behavior
+    @   requires 0 <= c && c <= 127;
+    @   ensures \result == \dl_q35Half(c, 0);
+    @*/
+  public static int highHalfWrong(int c) {
+    return c / 8;
+  }
+
+  /** The signed 4-bit half of code c, rules on: closes. */
+  /*+KeY@ public normal_behavior
+    @   requires 0 <= c && c <= 127;
+    @   ensures \result == \dl_q35Half(c, 0);
+    @*/
+  public static int highHalf(int c) {
+    return c / 8 < 8 ? c / 8 : c / 8 - 16;
+  }
 }

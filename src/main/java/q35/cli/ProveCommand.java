@@ -40,9 +40,10 @@ public final class ProveCommand implements Callable<Integer> {
   List<Path> classPath = new ArrayList<>(List.of(Path.of("src/main/key-classpath")));
 
   @Option(names = "--taclets", paramLabel = "FILE", split = ",", description = "KeY rule files "
-      + "loaded with the source: the symbolic-execution rules for the casts KeY lacks "
-      + "(default: ${DEFAULT-VALUE}).")
-  List<Path> taclets = new ArrayList<>(List.of(Path.of("proofs/taclets/float-casts.key")));
+      + "loaded with the source: the symbolic-execution rules for the casts KeY lacks and the "
+      + "heap-free weight decodings (default: ${DEFAULT-VALUE}).")
+  List<Path> taclets = new ArrayList<>(List.of(Path.of("proofs/taclets/float-casts.key"),
+      Path.of("proofs/taclets/weights.key")));
 
   @Option(names = "--proof-dir", paramLabel = "DIR", description = "Where the .proof files "
       + "are replayed from and saved to (default: ${DEFAULT-VALUE}).")

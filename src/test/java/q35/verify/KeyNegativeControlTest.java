@@ -23,6 +23,16 @@ import org.junit.jupiter.api.Test;
 class KeyNegativeControlTest {
 
   private static final Map<String, ContractResult> RESULTS = new TreeMap<>();
+  /** The weight definitions turned on, as the manifest does for codeAt's second case. */
+  private static final Map<String, Map<String, String>> DEFINITIONS_ON = Map.of(
+      "Controls.blockCodeZero(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY1", "USER_TACLETS_HIGH"),
+      "Controls.blockCodeZeroWrong(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY1", "USER_TACLETS_HIGH"),
+      "Controls.highHalfWrong(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH"),
+      "Controls.highHalf(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH"));
   private static Path project = Path.of(".");
 
   @BeforeAll
@@ -31,10 +41,12 @@ class KeyNegativeControlTest {
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
         List.of(project.resolve("src/main/key-classpath")),
-        List.of(project.resolve("proofs/taclets/float-casts.key")),
+        List.of(project.resolve("proofs/taclets/float-casts.key"),
+            project.resolve("proofs/taclets/weights.key")),
         project.resolve("target/key-negative/proofs"),
         project.resolve("target/key-config"),
-        30_000, 10_000, false, true, "", java.util.Set.of());
+        30_000, 10_000, false, true, "", java.util.Set.of(), DEFINITIONS_ON, 0, 1,
+        project.resolve("target/key-negative/proofs"));
     for (ContractResult r : KeyProver.run(options).contracts()) {
       RESULTS.put(r.method(), r);
     }
@@ -92,7 +104,8 @@ class KeyNegativeControlTest {
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
         List.of(project.resolve("src/main/key-classpath")),
-        List.of(project.resolve("proofs/taclets/float-casts.key")), proofs,
+        List.of(project.resolve("proofs/taclets/float-casts.key"),
+            project.resolve("proofs/taclets/weights.key")), proofs,
         project.resolve("target/key-config"),
         5_000, 2_000, true, false, "incrementWrong", java.util.Set.of());
     ContractResult r = KeyProver.run(options).contracts().get(0);
@@ -126,8 +139,21 @@ class KeyNegativeControlTest {
     assertStatus("notForKey(int)", ContractResult.CLOSED);
   }
 
+  /**
+   * The weight definitions (proofs/taclets/weights.key) prove the formula they define, not a
+   * wrong one, and only where a contract turns them on.
+   */
+  @Test
+  void weightDefinitionsProveTheirFormulaOnly() {
+    assertStatus("blockCodeZero(int)", ContractResult.CLOSED);
+    assertStatus("blockCodeZeroWrong(int)", ContractResult.OPEN);
+    assertStatus("blockCodeZeroRulesOff(int)", ContractResult.OPEN);
+    assertStatus("highHalf(int)", ContractResult.CLOSED);
+    assertStatus("highHalfWrong(int)", ContractResult.OPEN);
+  }
+
   @Test
   void everyControlWasRun() {
-    assertEquals(17, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(22, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
