@@ -276,4 +276,28 @@ public final class Controls {
   public static int highHalf(int c) {
     return c / 8 < 8 ? c / 8 : c / 8 - 16;
   }
+
+  /**
+   * The position-level definitions (weightAt and its byte indices, then pairHalfOf, turned on as
+   * the manifest does for positionValue and evenValue): INT4 position 0 of a row is the signed
+   * low nibble of byte 0.
+   */
+  /*+KeY@ public normal_behavior
+    @   requires -128 <= y && y <= 127;
+    @   ensures \result == \dl_weightAt(4, y, y, 0) && \dl_weightFirstByte(4, 0) == 0;
+    @*/
+  public static int int4PositionZero(int y) {
+    int nibble = (y < 0 ? y + 256 : y) % 16;
+    return nibble < 8 ? nibble : nibble - 16;
+  }
+
+  /** The high nibble claimed for position 0 (false for y = 16): must stay open. */
+  /*+KeY@ public normal_behavior
+    @   requires -128 <= y && y <= 127;
+    @   ensures \result == \dl_weightAt(4, y, y, 0);
+    @*/
+  public static int int4PositionZeroWrong(int y) {
+    int nibble = (y < 0 ? y + 256 : y) / 16;
+    return nibble < 8 ? nibble : nibble - 16;
+  }
 }

@@ -521,6 +521,10 @@ public final class QuantMatrix {
     @   assignable lattice[0 .. k - 1];
     @   ensures (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
     @*/
+  /*+KeY@ ensures (\forall int p; 0 <= p && p < k; lattice[p] ==
+    @       \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, p)],
+    @           packed[off + \dl_weightLastByte(format, p)], p));
+    @*/
   /*-KeY@ also private normal_behavior
     @   requires packed != null && lattice != null;
     @   requires (format == FORMAT_Q35 || format == FORMAT_INT4) && 1 <= k && k <= IntDot.MAX_K;
@@ -544,6 +548,10 @@ public final class QuantMatrix {
     /*-KeY@ loop_invariant (\forall int j; 0 <= j && j < p;
       @     lattice[j] == positionValue(format, packed, off, k, j));
       @*/
+    /*+KeY@ loop_invariant (\forall int j; 0 <= j && j < p; lattice[j] ==
+      @       \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, j)],
+      @           packed[off + \dl_weightLastByte(format, j)], j));
+      @*/
     for (int p = 0; p < k; p++) {
       lattice[p] = positionValue(format, packed, off, k, p);
     }
@@ -557,6 +565,9 @@ public final class QuantMatrix {
     @         <= packed.length;
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
+    @*/
+  /*+KeY@ ensures \result == \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, p)],
+    @       packed[off + \dl_weightLastByte(format, p)], p);
     @*/
   /*-KeY@ also private normal_behavior
     @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
@@ -588,6 +599,9 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  /*+KeY@ ensures \result == \dl_pairHalfOf(format, packed[off + \dl_pairFirstByte(format, i)],
+    @       packed[off + \dl_pairLastByte(format, i)], i, 0);
+    @*/
   /*-KeY@ also private normal_behavior
     @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
     @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
@@ -603,7 +617,7 @@ public final class QuantMatrix {
   @SuppressWarnings("index")
   private static /*@ pure @*/ int evenValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
-      return Codes.unpackHiValue(Codes.streamCode(packed, off, i));
+      return Codes.unpackHiValue(Codes.codeAt(packed, off, i));
     }
     return Int4Codes.lowValue(Codes.toUnsignedByte(packed[off + i]));
   }
@@ -620,6 +634,9 @@ public final class QuantMatrix {
     @   requires (\forall int j; 0 <= j && j < packed.length; -128 <= packed[j] && packed[j] <= 127);
     @   ensures -8 <= \result && \result <= 7;
     @*/
+  /*+KeY@ ensures \result == \dl_pairHalfOf(format, packed[off + \dl_pairFirstByte(format, i)],
+    @       packed[off + \dl_pairLastByte(format, i)], i, 1);
+    @*/
   /*-KeY@ also private normal_behavior
     @   requires packed != null && (format == FORMAT_Q35 || format == FORMAT_INT4);
     @   requires 0 <= off && 0 <= i && i <= IntDot.MAX_K;
@@ -635,7 +652,7 @@ public final class QuantMatrix {
   @SuppressWarnings("index")
   private static /*@ pure @*/ int oddValue(int format, byte[] packed, int off, int i) {
     if (format == FORMAT_Q35) {
-      return 2 * Codes.unpackLoValue(Codes.streamCode(packed, off, i));
+      return 2 * Codes.unpackLoValue(Codes.codeAt(packed, off, i));
     }
     return Int4Codes.highValue(Codes.toUnsignedByte(packed[off + i]));
   }
@@ -943,15 +960,101 @@ public final class QuantMatrix {
       int xOff, int[] acc) {
     int groups = WeightQuant.groupCount(k, g);
     int bytes = rowBytes(format, k);
-    int[] lattice = new int[k];
     /*@ loop_invariant 0 <= j && j <= n;
       @ decreases n - j;
-      @ loop_assigns j, lattice[*], acc[*];
+      @ loop_assigns j, acc[*];
       @*/
     for (int j = 0; j < n; j++) {
-      unpackPairs(format, packed, rowOffset(j, n, bytes), k, lattice);
-      WeightQuant.dotRow(lattice, k, g, xq, xOff, acc, rowOffset(j, n, groups));
+      rowDots(format, packed, rowOffset(j, n, bytes), k, g, xq, xOff, acc,
+          rowOffset(j, n, groups));
     }
+  }
+
+  /**
+   * One row of matvecInt on checked input: for each group gi, the exact int32 dot product of
+   * the row's lattice values (row at {@code off}) with the activation codes at
+   * {@code xq[xOff..]}, into {@code acc[aOff + gi]}.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires 0 <= xOff && xOff + k <= xq.length;
+    @   requires 0 <= aOff && aOff + (k + g - 1) / g <= acc.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
+    @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
+    @*/
+  /*+KeY@ ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
+    @       acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
+    @         xq[xOff + gi * g + i]
+    @         * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, gi * g + i)],
+    @             packed[off + \dl_weightLastByte(format, gi * g + i)], gi * g + i)));
+    @*/
+  // bounds proved by KeY: rowDots contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
+  private static void rowDots(int format, byte[] packed, int off, int k, int g, byte[] xq,
+      int xOff, int[] acc, int aOff) {
+    int groups = WeightQuant.groupCount(k, g);
+    /*+KeY@ loop_invariant (\forall int h; 0 <= h && h < gi;
+      @   acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
+      @     xq[xOff + h * g + i]
+      @     * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, h * g + i)],
+      @         packed[off + \dl_weightLastByte(format, h * g + i)], h * g + i)));
+      @*/
+    /*@ loop_invariant 0 <= gi && gi <= groups;
+      @ decreases groups - gi;
+      @ loop_assigns gi, acc[aOff .. aOff + groups - 1];
+      @*/
+    for (int gi = 0; gi < groups; gi++) {
+      int start = WeightQuant.groupStart(gi, g, k, groups);
+      int len = k - start < g ? k - start : g;
+      acc[aOff + gi] = groupDot(format, packed, off, k, start, len, xq, xOff);
+    }
+  }
+
+  /**
+   * The exact dot product of the lattice values at positions [start, start + len) of the row at
+   * {@code off} with the activation codes at {@code xq[xOff + start ..]}.
+   */
+  /*@ private normal_behavior
+    @   requires packed != null && xq != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= k && k <= IntDot.MAX_K;
+    @   requires 0 <= off && off + (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @         <= packed.length;
+    @   requires 0 <= start && 0 <= len && start + len <= k;
+    @   requires 0 <= xOff && xOff + start + len <= xq.length;
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; xOff + start <= i && i < xOff + start + len;
+    @         -127 <= xq[i] && xq[i] <= 127);
+    @   ensures -1016 * len <= \result && \result <= 1016 * len;
+    @*/
+  /*+KeY@ ensures \result == (\sum int i; 0 <= i && i < len; xq[xOff + start + i] *
+    @       \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, start + i)],
+    @           packed[off + \dl_weightLastByte(format, start + i)], start + i));
+    @*/
+  // bounds proved by KeY: groupDot contract (runtimeExceptions:ban)
+  @SuppressWarnings("index")
+  private static /*@ pure @*/ int groupDot(int format, byte[] packed, int off, int k, int start,
+      int len, byte[] xq, int xOff) {
+    int acc = 0;
+    /*+KeY@ loop_invariant acc == (\sum int j; 0 <= j && j < i; xq[xOff + start + j] *
+      @       \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, start + j)],
+      @           packed[off + \dl_weightLastByte(format, start + j)], start + j));
+      @*/
+    /*@ loop_invariant 0 <= i && i <= len;
+      @ loop_invariant -1016 * i <= acc && acc <= 1016 * i;
+      @ decreases len - i;
+      @ loop_assigns i, acc;
+      @*/
+    for (int i = 0; i < len; i++) {
+      acc = acc + IntDot.mulBounded(xq[xOff + start + i],
+          positionValue(format, packed, off, k, start + i));
+    }
+    return acc;
   }
 
   /**

@@ -51,12 +51,17 @@ class MatvecProperties {
     int[] lattice = new int[c.k()];
     for (int j = 0; j < c.n(); j++) {
       QuantMatrix.unpackRow(c.format(), packed, j, c.k(), lattice);
+      // matvecInt decodes each weight where it uses it; dotRow, a public kernel method it no
+      // longer calls, works on the unpacked lattice: both must give the exact sums.
+      int[] rowAcc = new int[groups];
+      WeightQuant.dotRow(lattice, c.k(), c.g(), xq, 0, rowAcc, 0);
       for (int gi = 0; gi < groups; gi++) {
         long exact = 0;
         for (int i = gi * c.g(); i < Math.min(c.k(), gi * c.g() + c.g()); i++) {
           exact += (long) xq[i] * lattice[i];
         }
         assertEquals(exact, acc[j * groups + gi]);
+        assertEquals(exact, rowAcc[gi]);
       }
     }
   }

@@ -32,7 +32,13 @@ class KeyNegativeControlTest {
       "Controls.highHalfWrong(int).normal_behavior.0",
       Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH"),
       "Controls.highHalf(int).normal_behavior.0",
-      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH"));
+      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH"),
+      "Controls.int4PositionZero(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH",
+          "USER_TACLETS_OPTIONS_KEY3", "USER_TACLETS_HIGH"),
+      "Controls.int4PositionZeroWrong(int).normal_behavior.0",
+      Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH",
+          "USER_TACLETS_OPTIONS_KEY3", "USER_TACLETS_HIGH"));
   private static Path project = Path.of(".");
 
   @BeforeAll
@@ -150,10 +156,12 @@ class KeyNegativeControlTest {
     assertStatus("blockCodeZeroRulesOff(int)", ContractResult.OPEN);
     assertStatus("highHalf(int)", ContractResult.CLOSED);
     assertStatus("highHalfWrong(int)", ContractResult.OPEN);
+    assertStatus("int4PositionZero(int)", ContractResult.CLOSED);
+    assertStatus("int4PositionZeroWrong(int)", ContractResult.OPEN);
   }
 
   @Test
   void everyControlWasRun() {
-    assertEquals(22, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(24, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
