@@ -284,7 +284,7 @@ final class ReportHtml {
       {"3 weight error bound", "", "WeightQuantProperties.everyDequantizedWeightIsWithinTheorem3"},
       {"4 activation error bound", "", "ActivationProperties.everyActivationIsWithinTheorem4"},
       {"5 int32 exactness, K ≤ 2,113,665", "IntDot.dot IntDot.sum IntDot.mulBounded"
-          + " WeightQuant.dotRow QuantMatrix.groupDot QuantMatrix.rowDots Activations.groupSums",
+          + " QuantMatrix.groupDot QuantMatrix.rowDots Activations.groupSums",
           "IntDotTest, MatvecProperties"},
       {"6 layer error bound", "", "MatvecProperties.floatOutputIsWithinTheorem6…,"
           + " StoriesLayerBoundProperties"}};

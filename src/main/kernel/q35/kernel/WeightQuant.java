@@ -354,43 +354,6 @@ public final class WeightQuant {
   }
 
   /**
-   * Integer part of one row's product: for each group, the exact int32 dot product of the
-   * activation codes with the row's lattice values.
-   */
-  /*@ public normal_behavior
-    @   requires lattice != null && xq != null && acc != null && lattice != acc;
-    @   requires 1 <= g && g <= k && k <= IntDot.MAX_K;
-    @   requires k <= lattice.length && 0 <= xOff && xOff + k <= xq.length;
-    @   requires 0 <= aOff && aOff + (k + g - 1) / g <= acc.length;
-    @   requires (\forall int i; 0 <= i && i < k; -8 <= lattice[i] && lattice[i] <= 7);
-    @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
-    @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
-    @*/
-  /*+KeY@ ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
-    @        acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
-    @                            xq[xOff + gi * g + i] * lattice[gi * g + i]));
-    @*/
-  // bounds proved by KeY: dotRow contract proved (gi * g < k, aOff + groups <= acc.length)
-  @SuppressWarnings({"index:argument", "index:array.access.unsafe.high"})
-  public static void dotRow(int[] lattice, int k, int g, byte[] xq, int xOff, int[] acc,
-      int aOff) {
-    int groups = groupCount(k, g);
-    /*+KeY@ loop_invariant (\forall int h; 0 <= h && h < gi;
-      @   acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
-      @                      xq[xOff + h * g + i] * lattice[h * g + i]));
-      @*/
-    /*@ loop_invariant 0 <= gi && gi <= groups;
-      @ decreases groups - gi;
-      @ loop_assigns gi, acc[aOff .. aOff + groups - 1];
-      @*/
-    for (int gi = 0; gi < groups; gi++) {
-      int start = groupStart(gi, g, k, groups);
-      int len = k - start < g ? k - start : g;
-      acc[aOff + gi] = IntDot.dot(xq, xOff + start, lattice, start, len);
-    }
-  }
-
-  /**
    * Float result of one output: xScale * sum over groups of (s * acc + m * sumX), evaluated in
    * float32 in group order with no fma (spec/matmul.md section 3).
    */

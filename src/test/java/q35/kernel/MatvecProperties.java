@@ -51,17 +51,14 @@ class MatvecProperties {
     int[] lattice = new int[c.k()];
     for (int j = 0; j < c.n(); j++) {
       QuantMatrix.unpackRow(c.format(), packed, j, c.k(), lattice);
-      // matvecInt decodes each weight where it uses it; dotRow, a public kernel method it no
-      // longer calls, works on the unpacked lattice: both must give the exact sums.
-      int[] rowAcc = new int[groups];
-      WeightQuant.dotRow(lattice, c.k(), c.g(), xq, 0, rowAcc, 0);
+      // matvecInt decodes each weight where it uses it; the reference sums the unpacked
+      // lattice in long arithmetic.
       for (int gi = 0; gi < groups; gi++) {
         long exact = 0;
         for (int i = gi * c.g(); i < Math.min(c.k(), gi * c.g() + c.g()); i++) {
           exact += (long) xq[i] * lattice[i];
         }
         assertEquals(exact, acc[j * groups + gi]);
-        assertEquals(exact, rowAcc[gi]);
       }
     }
   }
@@ -155,15 +152,25 @@ class MatvecProperties {
   }
 
   @Test
-  void dotRowSplitsGroups() {
-    int[] lattice = {1, 2, 3, 4, 5};
-    byte[] x = {9, 1, 1, 1, 1, 1};
-    int[] acc = new int[4];
-    WeightQuant.dotRow(lattice, 5, 2, x, 1, acc, 1);
-    assertEquals(0, acc[0]);
-    assertEquals(3, acc[1]);
-    assertEquals(7, acc[2]);
-    assertEquals(5, acc[3]);
+  void matvecIntSplitsGroups() {
+    // n = 2, k = 5, g = 2: groups [0, 2), [2, 4) and a last group [4, 5) shorter than g;
+    // row 1's groups start at acc[3]. Lattice rows {1, 2, 3, 4, 5} and {-8, 6, -1, 0, 7}
+    // (odd positions even, so valid for both formats).
+    byte[] xq = {9, 1, -2, 3, -127};
+    // 9*1 + 1*2, -2*3 + 3*4, -127*5 | 9*-8 + 1*6, -2*-1 + 3*0, -127*7
+    int[] expected = {11, 6, -635, -66, 2, -889};
+    // INT4 by hand: nibble = value & 0xf, low nibble first, the padding nibble 0.
+    byte[] int4 = {0x21, 0x43, 0x05, 0x68, 0x0f, 0x07};
+    int[] acc = {1, 1, 1, 1, 1, 1};
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_INT4, int4, 2, 5, 2, xq, acc);
+    assertArrayEquals(expected, acc);
+    int bytes = QuantMatrix.rowBytes(QuantMatrix.FORMAT_Q35, 5);
+    byte[] q35 = new byte[2 * bytes];
+    QuantMatrix.packRow(QuantMatrix.FORMAT_Q35, new int[] {1, 2, 3, 4, 5}, 5, q35, 0);
+    QuantMatrix.packRow(QuantMatrix.FORMAT_Q35, new int[] {-8, 6, -1, 0, 7}, 5, q35, bytes);
+    acc = new int[] {1, 1, 1, 1, 1, 1};
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_Q35, q35, 2, 5, 2, xq, acc);
+    assertArrayEquals(expected, acc);
   }
 
   @Test
