@@ -283,7 +283,7 @@ final class ReportHtml {
           + " Codes.unpackBlock", "CodesProperties.streamRoundTripsAtAnyLength, code_stream.json"},
       {"3 weight error bound", "", "WeightQuantProperties.everyDequantizedWeightIsWithinTheorem3"},
       {"4 activation error bound", "", "ActivationProperties.everyActivationIsWithinTheorem4"},
-      {"5 int32 exactness, K ≤ 2,113,665", "IntDot.dot IntDot.sum IntDot.mulBounded"
+      {"5 int32 exactness, K ≤ 2,113,665", "IntDot.sum IntDot.mulBounded"
           + " QuantMatrix.groupDot QuantMatrix.rowDots Activations.groupSums",
           "IntDotTest, MatvecProperties"},
       {"6 layer error bound", "", "MatvecProperties.floatOutputIsWithinTheorem6…,"

@@ -1,9 +1,11 @@
 package q35.kernel;
 
 /**
- * Exact int32 dot products of int8 activation codes with weight lattice values
- * (spec/matmul.md section 1). The contracts state the exact integer result and the absence of
- * overflow for every length up to {@link #MAX_K}. The exact sums are written with JML's
+ * The int32 bounds of dot products of int8 activation codes with weight lattice values
+ * (spec/matmul.md section 1): one bounded product ({@link #mulBounded}, which
+ * QuantMatrix.groupDot sums over the decoded weights) and the exact sum of the codes. The
+ * contracts state the exact integer result and the absence of overflow for every length up to
+ * {@link #MAX_K}. The exact sums are written with JML's
  * {@code \sum}, which OpenJML does not translate: those clauses carry JML's annotation key
  * {@code +KeY}, so only KeY reads them, and OpenJML checks the rest (bounds, overflow, the
  * result's range).
@@ -32,33 +34,6 @@ public final class IntDot {
     @*/
   public static /*@ pure @*/ int mulBounded(int x, int q) {
     return x * q;
-  }
-
-  /** The exact dot product of {@code len} activation codes with {@code len} lattice values. */
-  /*@ public normal_behavior
-    @   requires x != null && q != null;
-    @   requires 0 <= len && len <= MAX_K;
-    @   requires 0 <= xOff && xOff + len <= x.length;
-    @   requires 0 <= qOff && qOff + len <= q.length;
-    @   requires (\forall int i; xOff <= i && i < xOff + len; -127 <= x[i] && x[i] <= 127);
-    @   requires (\forall int i; qOff <= i && i < qOff + len; -8 <= q[i] && q[i] <= 8);
-    @   ensures -1016 * len <= \result && \result <= 1016 * len;
-    @*/
-  /*+KeY@ ensures \result == (\sum int i; 0 <= i && i < len; x[xOff + i] * q[qOff + i]);
-    @*/
-  public static /*@ pure @*/ int dot(byte[] x, int xOff, int[] q, int qOff, int len) {
-    int acc = 0;
-    /*+KeY@ loop_invariant acc == (\sum int j; 0 <= j && j < i; x[xOff + j] * q[qOff + j]);
-      @*/
-    /*@ loop_invariant 0 <= i && i <= len;
-      @ loop_invariant -1016 * i <= acc && acc <= 1016 * i;
-      @ decreases len - i;
-      @ loop_assigns i, acc;
-      @*/
-    for (int i = 0; i < len; i++) {
-      acc = acc + mulBounded(x[xOff + i], q[qOff + i]);
-    }
-    return acc;
   }
 
   /** The exact sum of {@code len} activation codes. */

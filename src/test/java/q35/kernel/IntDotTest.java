@@ -18,27 +18,41 @@ class IntDotTest {
 
   @Test
   void dotAtTheBoundIsExact() {
-    int len = IntDot.MAX_K;
-    byte[] x = new byte[len + 1];
-    int[] q = new int[len + 1];
+    // One row of exactly MAX_K weights, all -8, in one group: every product is at +-1016 and
+    // the sum 2113665 * 1016 = 2147483640 sits 7 below Integer.MAX_VALUE. matvecInt sums it
+    // through QuantMatrix.groupDot, the proved per-group dot product.
+    int k = IntDot.MAX_K;
+    byte[] x = new byte[k];
     java.util.Arrays.fill(x, (byte) -127);
-    java.util.Arrays.fill(q, -8);
-    assertEquals(2147483640, IntDot.dot(x, 1, q, 0, len));
-    assertEquals(-127L * len, IntDot.sum(x, 0, len));
-    java.util.Arrays.fill(q, 8);
-    assertEquals(-2147483640, IntDot.dot(x, 0, q, 1, len));
+    assertEquals(-127L * k, IntDot.sum(x, 0, k));
+    // INT4 by hand: two -8 nibbles per byte (0x88); k is odd, so the last byte's high
+    // (padding) nibble is 0.
+    byte[] int4 = new byte[(k + 1) / 2];
+    java.util.Arrays.fill(int4, (byte) 0x88);
+    int4[int4.length - 1] = 0x08;
+    int[] lattice = new int[k];
+    java.util.Arrays.fill(lattice, -8);
+    byte[] q35 = new byte[QuantMatrix.rowBytes(QuantMatrix.FORMAT_Q35, k)];
+    QuantMatrix.packRow(QuantMatrix.FORMAT_Q35, lattice, k, q35, 0);
+    int[] acc = new int[1];
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_INT4, int4, 1, k, k, x, acc);
+    assertEquals(2147483640, acc[0]);
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_Q35, q35, 1, k, k, x, acc);
+    assertEquals(2147483640, acc[0]);
+    java.util.Arrays.fill(x, (byte) 127);
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_INT4, int4, 1, k, k, x, acc);
+    assertEquals(-2147483640, acc[0]);
+    QuantMatrix.matvecInt(QuantMatrix.FORMAT_Q35, q35, 1, k, k, x, acc);
+    assertEquals(-2147483640, acc[0]);
   }
 
   @Test
-  void dotAndSumUseOffsetsAndLengths() {
+  void sumUsesOffsetsAndLengths() {
     byte[] x = {100, 1, 2, 3, -4};
-    int[] q = {5, 6, 7, 8, -8};
-    assertEquals(1 * 6 + 2 * 7 + 3 * 8, IntDot.dot(x, 1, q, 1, 3));
-    assertEquals(1 * 5 + 2 * 6, IntDot.dot(x, 1, q, 0, 2));
-    assertEquals(32, IntDot.dot(x, 4, q, 4, 1));
-    assertEquals(0, IntDot.dot(x, 0, q, 0, 0));
     assertEquals(2, IntDot.sum(x, 1, 4));
+    assertEquals(-1, IntDot.sum(x, 3, 2));
     assertEquals(0, IntDot.sum(x, 1, 0));
     assertEquals(-1016, IntDot.mulBounded(127, -8));
+    assertEquals(1016, IntDot.mulBounded(-127, -8));
   }
 }
