@@ -87,8 +87,9 @@ class OpenJmlRetryTest {
 
   /**
    * What OpenJML 0.17 did to {@code packStream} in a CI run: a timeout in its class batch, then
-   * a crash when named alone (no result line), although its class alone proves it. A
-   * "TIMEOUT" outcome ("Aborted proof") counts as a timeout too, and every attempt is named.
+   * a crash when named alone (no result line), although its class alone proves it; in a later
+   * run, a timeout alone too. A "TIMEOUT" outcome ("Aborted proof") counts as a timeout, and
+   * every attempt is named.
    */
   private static final String CRASHING_LAUNCHER = """
       #!/bin/bash
@@ -119,16 +120,21 @@ class OpenJmlRetryTest {
           proof "q(int)" "TIMEOUT [5.0 secs]" \
             'Validity is unknown - time or memory limit reached: : Aborted proof: "timeout"'
           proof "r(int)" "UNKNOWN [6.0 secs]" "Validity is unknown (possible timeout)"
+          proof "s(int)" "TIMEOUT [5.0 secs]" \
+            'Validity is unknown - time or memory limit reached: : Aborted proof: "timeout"'
           ;;
         "demo.Demo.m 7000") crash "m(int)" ;;
         "demo.Demo.p 7000") proof "p(int)" "ERROR [0.2 secs]" ;;
         "demo.Demo.q 7000") proof "q(int)" "no warnings [3.0 secs]" ;;
         "demo.Demo.r 7000") crash "r(int)" ;;
+        "demo.Demo.s 7000") proof "s(int)" "UNKNOWN [7.0 secs]" \
+            "Validity is unknown - no model available method demo.Demo.s -  (possible timeout)" ;;
         "demo.Demo.* 7000")
           proof "m(int)" "no warnings [15.0 secs]"
           proof "n(int)" "no warnings [0.5 secs]"
           proof "p(int)" "no warnings [4.0 secs]"
           crash "r(int)"
+          proof "s(int)" "no warnings [6.0 secs]"
           ;;
       esac
       """;
@@ -144,6 +150,7 @@ class OpenJmlRetryTest {
           public static int p(int x) { return x; }
           public static int q(int x) { return x; }
           public static int r(int x) { return x; }
+          public static int s(int x) { return x; }
         }
         """);
     Path launcher = Files.writeString(
@@ -151,14 +158,15 @@ class OpenJmlRetryTest {
         CRASHING_LAUNCHER.strip() + "\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<String> methods = List.of("demo.Demo.m(int)", "demo.Demo.n(int)", "demo.Demo.p(int)",
-        "demo.Demo.q(int)", "demo.Demo.r(int)");
+        "demo.Demo.q(int)", "demo.Demo.r(int)", "demo.Demo.s(int)");
 
     OpenJmlRunner.Result r = OpenJmlRunner.run(new OpenJmlRunner.Options(project, source,
         Optional.of(launcher), "", 5, 7, 1, methods));
 
-    // One class run with the full limit serves m, p and r; q's second attempt succeeds alone.
+    // One class run with the full limit serves m, p, r and s; q's second attempt succeeds
+    // alone.
     assertEquals(List.of("demo.Demo.* 5000", "demo.Demo.m 7000", "demo.Demo.* 7000",
-        "demo.Demo.p 7000", "demo.Demo.q 7000", "demo.Demo.r 7000"),
+        "demo.Demo.p 7000", "demo.Demo.q 7000", "demo.Demo.r 7000", "demo.Demo.s 7000"),
         Files.readAllLines(launcher.resolveSibling("calls.txt")));
     Map<String, OpenJmlRunner.MethodResult> by = r.methods().stream()
         .collect(Collectors.toMap(OpenJmlRunner.MethodResult::method, Function.identity()));
@@ -182,6 +190,12 @@ class OpenJmlRetryTest {
         + "attempt, in its class alone: no result (Reason: Did not expect an empty argument "
         + "list)", "src/demo/Demo.java:4: verify: Validity is unknown (possible timeout)"),
         lost.messages());
-    assertEquals(4, r.count(OpenJmlRunner.VALID), r.toString());
+    // A timeout alone too (packStream in a CI run): its class alone is the third attempt.
+    assertEquals(OpenJmlRunner.VALID, by.get("demo.Demo.s(int)").status());
+    assertEquals(List.of("first attempt, in its class batch: timeout after 5.0 s; second "
+        + "attempt, alone: timeout in 7.0 s; third attempt, in its class alone: valid in 6.0 s"),
+        by.get("demo.Demo.s(int)").messages());
+    assertEquals(18.0, by.get("demo.Demo.s(int)").seconds(), 1e-9);
+    assertEquals(5, r.count(OpenJmlRunner.VALID), r.toString());
   }
 }
