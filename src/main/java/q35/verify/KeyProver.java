@@ -142,6 +142,16 @@ public final class KeyProver {
   }
 
   /**
+   * A contract's own step budget of attempt 1 (attempt 2 gets four times as many), in its
+   * manifest {@code keyStrategy}: for the few proofs larger than the run's budget allows with
+   * a margin of a third (spec/verification.md section 2). Not a KeY strategy property.
+   */
+  static final String MAX_STEPS = "maxSteps";
+
+  /** A contract's own wall-clock backstop per attempt, in seconds ({@code keyStrategy}). */
+  static final String TIMEOUT_SECONDS = "timeoutSeconds";
+
+  /**
    * The strategy of an attempt with a contract's own settings from the manifest (its
    * {@code keyStrategy}: StrategyProperties keys and values, e.g. QUERY_OPTIONS_KEY=QUERY_OFF).
    */
@@ -444,8 +454,10 @@ public final class KeyProver {
 
   /** File name of a contract's proof: the key with brackets and commas made file-safe. */
   public static String proofFileName(String key) {
+    // JML's \bigint (parameters of KeY-only model methods) without its backslash: a file name
+    // that every file system takes.
     return key.replace("[]", "Arr").replace("(", "__").replace(")", "").replace(",", "_")
-        + ".proof";
+        .replace("\\bigint", "bigint") + ".proof";
   }
 
   private static ContractResult proveOne(KeYEnvironment<?> env, String key, Contract contract,
@@ -475,15 +487,22 @@ public final class KeyProver {
       attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_COMPLETION,
           StrategyProperties.METHOD_CONTRACT});
     }
-    long timeout = quick ? Math.min(5000, options.timeoutMillis()) : options.timeoutMillis();
-    Map<String, String> overrides = options.strategyOverrides().getOrDefault(key, Map.of());
+    Map<String, String> settings = options.strategyOverrides().getOrDefault(key, Map.of());
+    Map<String, String> overrides = new TreeMap<>(settings);
+    overrides.remove(MAX_STEPS);
+    overrides.remove(TIMEOUT_SECONDS);
+    int maxSteps = settings.containsKey(MAX_STEPS)
+        ? Integer.parseInt(settings.get(MAX_STEPS)) : options.maxSteps();
+    long fullTimeout = settings.containsKey(TIMEOUT_SECONDS)
+        ? 1000L * Integer.parseInt(settings.get(TIMEOUT_SECONDS)) : options.timeoutMillis();
+    long timeout = quick ? Math.min(5000, fullTimeout) : fullTimeout;
     @Nullable Proof proof = null;
     String strategy = "";
     for (int a = 0; a < attempts.size(); a++) {
       if (proof != null) {
         proof.dispose();
       }
-      int steps = a == 0 ? options.maxSteps() : 4 * options.maxSteps();
+      int steps = a == 0 ? maxSteps : 4 * maxSteps;
       String[] att = attempts.get(a);
       proof = attempt(env, contract, strategy(att[0], att[1], overrides), steps, timeout);
       strategy = describe(att[0], att[1], steps, timeout, overrides);

@@ -98,7 +98,13 @@ public final class ProofManifest {
         for (Map.Entry<String, JsonElement> c : ks.entrySet()) {
           Map<String, String> settings = new LinkedHashMap<>();
           for (Map.Entry<String, JsonElement> kv : c.getValue().getAsJsonObject().entrySet()) {
-            settings.put(kv.getKey(), kv.getValue().getAsString());
+            String value = kv.getValue().getAsString();
+            if ((kv.getKey().equals("maxSteps") || kv.getKey().equals("timeoutSeconds"))
+                && !value.matches("[1-9][0-9]{0,8}")) {
+              throw new IOException(file + ": " + method + " " + c.getKey() + ": "
+                  + kv.getKey() + " must be a positive integer, not \"" + value + "\"");
+            }
+            settings.put(kv.getKey(), value);
           }
           keyStrategy.put(c.getKey(), settings);
         }

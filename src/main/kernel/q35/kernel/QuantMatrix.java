@@ -835,7 +835,20 @@ public final class QuantMatrix {
    * The integer part of a matrix-vector product: {@code acc[j * groups + gi]} is the exact int32
    * dot product of row j's group gi with the matching activation codes.
    */
-  /*@ public behavior
+  /*@ public exceptional_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
+    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
+    @   requires packed.length
+    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
+    @   requires xq.length == k;
+    @   requires acc.length == n * ((k + g - 1) / g);
+    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
+    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
+    @   requires (\exists int i; 0 <= i && i < k; xq[i] < -127);
+    @   signals_only IllegalArgumentException;
+    @   assignable \nothing;
+    @ also public behavior
     @   requires packed != null && xq != null && acc != null;
     @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
     @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
@@ -849,19 +862,8 @@ public final class QuantMatrix {
     @   signals_only IllegalArgumentException;
     @   signals (IllegalArgumentException)
     @       (\forall int i; 0 <= i && i < acc.length; acc[i] == \old(acc[i]));
-    @ also public exceptional_behavior
-    @   requires packed != null && xq != null && acc != null;
-    @   requires format == FORMAT_Q35 || format == FORMAT_INT4;
-    @   requires 1 <= n && 1 <= k && k <= IntDot.MAX_K && 1 <= g && g <= k && (g == k || g % 2 == 0);
-    @   requires packed.length
-    @         == n * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2);
-    @   requires xq.length == k;
-    @   requires acc.length == n * ((k + g - 1) / g);
-    @   requires (\forall int i; 0 <= i && i < packed.length; -128 <= packed[i] && packed[i] <= 127);
-    @   requires (\forall int i; 0 <= i && i < k; -128 <= xq[i] && xq[i] <= 127);
-    @   requires (\exists int i; 0 <= i && i < k; xq[i] < -127);
-    @   signals_only IllegalArgumentException;
-    @   assignable \nothing;
+    @*/
+  /*+KeY@ ensures rowsExact(format, packed, k, g, (k + g - 1) / g, xq, 0, acc, n);
     @*/
   public static void matvecInt(int format, byte[] packed, int n, int k, int g, byte[] xq,
       int[] acc) {
@@ -954,12 +956,16 @@ public final class QuantMatrix {
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[*];
     @*/
+  /*+KeY@ ensures rowsExact(format, packed, k, g, (k + g - 1) / g, xq, xOff, acc, n);
+    @*/
   // bounds proved by KeY: accumulate safety contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static void accumulate(int format, byte[] packed, int n, int k, int g, byte[] xq,
       int xOff, int[] acc) {
     int groups = WeightQuant.groupCount(k, g);
     int bytes = rowBytes(format, k);
+    /*+KeY@ loop_invariant j == 0 || rowsExact(format, packed, k, g, groups, xq, xOff, acc, j);
+      @*/
     /*@ loop_invariant 0 <= j && j <= n;
       @ decreases n - j;
       @ loop_assigns j, acc[*];
@@ -967,6 +973,7 @@ public final class QuantMatrix {
     for (int j = 0; j < n; j++) {
       rowDots(format, packed, rowOffset(j, n, bytes), k, g, xq, xOff, acc,
           rowOffset(j, n, groups));
+      rowsExactStep(format, packed, k, g, groups, xq, xOff, acc, j);
     }
   }
 
@@ -987,22 +994,14 @@ public final class QuantMatrix {
     @   requires (\forall int i; xOff <= i && i < xOff + k; -127 <= xq[i] && xq[i] <= 127);
     @   assignable acc[aOff .. aOff + (k + g - 1) / g - 1];
     @*/
-  /*+KeY@ ensures (\forall int gi; 0 <= gi && gi < (k + g - 1) / g;
-    @       acc[aOff + gi] == (\sum int i; 0 <= i && i < (k - gi * g < g ? k - gi * g : g);
-    @         xq[xOff + gi * g + i]
-    @         * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, gi * g + i)],
-    @             packed[off + \dl_weightLastByte(format, gi * g + i)], gi * g + i)));
+  /*+KeY@ ensures rowSums(format, packed, off, k, g, xq, xOff, acc, aOff, (k + g - 1) / g);
     @*/
   // bounds proved by KeY: rowDots contract (runtimeExceptions:ban)
   @SuppressWarnings("index")
   private static void rowDots(int format, byte[] packed, int off, int k, int g, byte[] xq,
       int xOff, int[] acc, int aOff) {
     int groups = WeightQuant.groupCount(k, g);
-    /*+KeY@ loop_invariant (\forall int h; 0 <= h && h < gi;
-      @   acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
-      @     xq[xOff + h * g + i]
-      @     * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, h * g + i)],
-      @         packed[off + \dl_weightLastByte(format, h * g + i)], h * g + i)));
+    /*+KeY@ loop_invariant gi == 0 || rowSums(format, packed, off, k, g, xq, xOff, acc, aOff, gi);
       @*/
     /*@ loop_invariant 0 <= gi && gi <= groups;
       @ decreases groups - gi;
@@ -1012,8 +1011,82 @@ public final class QuantMatrix {
       int start = WeightQuant.groupStart(gi, g, k, groups);
       int len = k - start < g ? k - start : g;
       acc[aOff + gi] = groupDot(format, packed, off, k, start, len, xq, xOff);
+      rowSumsStep(format, packed, off, k, g, xq, xOff, acc, aOff, gi);
     }
   }
+
+  // The functional contract of matvecInt, for KeY (spec/verification.md section 5): two
+  // predicates, each framed by a dependency contract (rowSums: the first m groups of one row
+  // are exact; rowsExact: the first j rows), and two proof steps that extend them by one group
+  // and by one row. rowDots and accumulate carry one predicate each, an atom that KeY frames
+  // without unfolding it.
+
+  /*+KeY@ private normal_behavior
+    @   accessible packed[*], xq[*], acc[aOff .. aOff + m - 1];
+    @ model private static pure boolean rowSums(int format, byte[] packed, \bigint off, int k,
+    @     int g, byte[] xq, int xOff, int[] acc, \bigint aOff, \bigint m) {
+    @   return (\forall int h; 0 <= h && h < m;
+    @       acc[aOff + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
+    @         xq[xOff + h * g + i]
+    @         * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, h * g + i)],
+    @             packed[off + \dl_weightLastByte(format, h * g + i)], h * g + i)));
+    @ }
+    @*/
+
+  // The first j rows of `groups` groups each are exact. Row r's sums lie in
+  // acc[r * groups .. r * groups + groups - 1], below row j's when r < j: rowsExact states that
+  // non-linear fact with each row, so that its frame follows by linear steps (KeY proves it with
+  // non-linear arithmetic off), and rowsExactStep keeps it from r * groups + groups <= j * groups.
+  /*+KeY@ private normal_behavior
+    @   requires 0 <= groups;
+    @   accessible packed[*], xq[*], acc[0 .. j * groups - 1];
+    @ model private static pure boolean rowsExact(int format, byte[] packed, int k, int g,
+    @     \bigint groups, byte[] xq, int xOff, int[] acc, \bigint j) {
+    @   return (\forall int r; 0 <= r && r < j;
+    @       0 <= r * groups && r * groups + groups <= j * groups
+    @       && (\forall int h; 0 <= h && h < groups;
+    @         acc[r * groups + h] == (\sum int i; 0 <= i && i < (k - h * g < g ? k - h * g : g);
+    @           xq[xOff + h * g + i]
+    @           * \dl_weightAt(format,
+    @               packed[r * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @                   + \dl_weightFirstByte(format, h * g + i)],
+    @               packed[r * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2)
+    @                   + \dl_weightLastByte(format, h * g + i)], h * g + i))));
+    @ }
+    @*/
+
+  /** Proof step of rowDots: the exact sum of group m extends the first m exact groups to m + 1. */
+  /*@ private normal_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @*/
+  /*+KeY@ requires m == 0 || rowSums(format, packed, off, k, g, xq, xOff, acc, aOff, m);
+    @   requires acc[aOff + m] == (\sum int i; 0 <= i && i < (k - m * g < g ? k - m * g : g);
+    @         xq[xOff + m * g + i]
+    @         * \dl_weightAt(format, packed[off + \dl_weightFirstByte(format, m * g + i)],
+    @             packed[off + \dl_weightLastByte(format, m * g + i)], m * g + i));
+    @   ensures rowSums(format, packed, off, k, g, xq, xOff, acc, aOff, m + 1);
+    @   assignable \strictly_nothing;
+    @*/
+  /*-KeY@ assignable \nothing;
+    @*/
+  private static void rowSumsStep(int format, byte[] packed, int off, int k, int g, byte[] xq,
+      int xOff, int[] acc, int aOff, int m) {}
+
+  /** Proof step of accumulate: the exact sums of row j extend the first j exact rows to j + 1. */
+  /*@ private normal_behavior
+    @   requires packed != null && xq != null && acc != null;
+    @*/
+  /*+KeY@ requires 0 <= groups && 0 <= j && 0 <= j * groups;
+    @   requires j == 0 || rowsExact(format, packed, k, g, groups, xq, xOff, acc, j);
+    @   requires rowSums(format, packed, j * (format == FORMAT_Q35 ? 7 * ((k + 15) / 16) : (k + 1) / 2), k, g,
+    @       xq, xOff, acc, j * groups, groups);
+    @   ensures rowsExact(format, packed, k, g, groups, xq, xOff, acc, j + 1);
+    @   assignable \strictly_nothing;
+    @*/
+  /*-KeY@ assignable \nothing;
+    @*/
+  private static void rowsExactStep(int format, byte[] packed, int k, int g, int groups,
+      byte[] xq, int xOff, int[] acc, int j) {}
 
   /**
    * The exact dot product of the lattice values at positions [start, start + len) of the row at
