@@ -35,7 +35,20 @@ final class ProofSection {
     JsonObject jml = openJml(in);
     summary.add("proofs", key);
     summary.add("openjml", jml);
-    summary.add("methods", methods(key, jml));
+    JsonArray methods = methods(key, jml);
+    Path kernel = in.project().resolve("src/main/kernel");
+    if (Files.isDirectory(kernel)) {
+      java.util.Set<String> keyOnly = new java.util.HashSet<>(
+          q35.verify.JmlSource.keyOnlyModelMethods(kernel));
+      for (JsonElement e : methods) {
+        JsonObject row = e.getAsJsonObject();
+        String id = row.get("type").getAsString() + "." + row.get("method").getAsString();
+        if (keyOnly.contains(id)) {
+          row.addProperty("keyOnlyModel", true);
+        }
+      }
+    }
+    summary.add("methods", methods);
   }
 
   // ------------------------------------------------------------------ KeY

@@ -235,8 +235,8 @@ final class ReportHtml {
 
   static void openJmlCell(StringBuilder b, JsonObject m, JsonObject j) {
     if (!m.has("openjml")) {
-      b.append("<span class=\"small\">").append(j.has("methods") ? "no result"
-          : "not run").append("</span>");
+      b.append("<span class=\"small\">").append(m.has("keyOnlyModel") ? KEY_ONLY_MODEL
+          : j.has("methods") ? "no result" : "not run").append("</span>");
       return;
     }
     JsonObject o = m.getAsJsonObject("openjml");
@@ -264,6 +264,9 @@ final class ReportHtml {
           .append(esc(all.length() > 140 ? all.substring(0, 140) + "…" : all)).append("</span>");
     }
   }
+
+  /** The OpenJML cell of a model method that only KeY reads. */
+  static final String KEY_ONLY_MODEL = "not read: a KeY-only definition";
 
   /** True for a row of a proof lemma (a JML model method that only OpenJML reads). */
   static boolean isLemma(JsonObject row) {

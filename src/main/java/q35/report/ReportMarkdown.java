@@ -112,7 +112,8 @@ final class ReportMarkdown {
               .append(": ").append(cell(String.join("; ", only)));
         }
       } else {
-        b.append(j.has("methods") ? "no result" : "not run");
+        b.append(m.has("keyOnlyModel") ? ReportHtml.KEY_ONLY_MODEL
+            : j.has("methods") ? "no result" : "not run");
       }
       b.append(" | ");
       String reason = m.has("reason") ? m.get("reason").getAsString() : "";

@@ -72,6 +72,27 @@ public final class JmlSource {
     return out;
   }
 
+  /**
+   * The model methods declared in KeY-only comments ({@code /*+KeY@}): definitions that only
+   * KeY reads (QuantMatrix.rowSums, rowsExact), so OpenJML has no result for them. Named as
+   * KeY names them, e.g. {@code q35.kernel.QuantMatrix.rowsExact(int,byte[],...,\bigint)}.
+   */
+  public static List<String> keyOnlyModelMethods(Path sourceDir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path f : javaFiles(sourceDir)) {
+      String cls = className(sourceDir, f);
+      String text = Files.readString(f, StandardCharsets.UTF_8);
+      Matcher m = MODEL_LEMMA.matcher(text);
+      while (m.find()) {
+        if (text.startsWith("/*+KeY@", text.lastIndexOf("/*", m.start()))) {
+          String params = group(m, 2).replaceAll("\\s*\\R\\s*@?", " ");
+          out.add(cls + "." + group(m, 1) + "(" + paramTypes(params) + ")");
+        }
+      }
+    }
+    return out;
+  }
+
   /** The class a Java file under a source root holds: q35/kernel/Codes.java is q35.kernel.Codes. */
   static String className(Path sourceDir, Path javaFile) {
     String rel = sourceDir.relativize(javaFile).toString().replace('\\', '/');

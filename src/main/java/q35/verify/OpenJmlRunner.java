@@ -451,7 +451,8 @@ public final class OpenJmlRunner {
     String base = t.replace("[]", "");
     boolean primitive = List.of("byte", "short", "int", "long", "float", "double", "boolean",
         "char").contains(base);
-    return primitive || base.contains(".") ? t : "java.lang." + t;
+    // JML's own types (\bigint, \real) are not classes of java.lang.
+    return primitive || base.contains(".") || base.startsWith("\\") ? t : "java.lang." + t;
   }
 
   private static String crashReason(String log) {

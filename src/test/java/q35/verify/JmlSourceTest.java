@@ -110,6 +110,16 @@ class JmlSourceTest {
         String.valueOf(block));
   }
 
+  /** The KeY-only model methods are the two predicates of matvecInt's sums, named as KeY does. */
+  @Test
+  void keyOnlyModelMethodsAreTheRowPredicates() throws Exception {
+    assertEquals(List.of(
+        "q35.kernel.QuantMatrix.rowSums(int,byte[],\\bigint,int,int,byte[],int,int[],\\bigint,"
+            + "\\bigint)",
+        "q35.kernel.QuantMatrix.rowsExact(int,byte[],int,int,\\bigint,byte[],int,int[],\\bigint)"),
+        JmlSource.keyOnlyModelMethods(PROJECT.resolve("src/main/kernel")));
+  }
+
   /** Method names use the manifest's form, java.lang types fully qualified. */
   @Test
   void methodNamesUseTheManifestForm() throws Exception {
