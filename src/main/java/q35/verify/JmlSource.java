@@ -57,19 +57,7 @@ public final class JmlSource {
    * of KeY-only comments are definitions that OpenJML never reads, not lemmas.
    */
   public static List<String> modelLemmas(Path sourceDir) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Path f : javaFiles(sourceDir)) {
-      String cls = className(sourceDir, f);
-      String text = Files.readString(f, StandardCharsets.UTF_8);
-      Matcher m = MODEL_LEMMA.matcher(text);
-      while (m.find()) {
-        if (text.startsWith("/*+KeY@", text.lastIndexOf("/*", m.start()))) {
-          continue; // a KeY-only definition (QuantMatrix.rowSums): OpenJML never reads it
-        }
-        out.add(cls + "." + group(m, 1) + "(" + paramTypes(group(m, 2)) + ")");
-      }
-    }
-    return out;
+    return modelMethodsWithBody(sourceDir, false);
   }
 
   /**
@@ -78,13 +66,19 @@ public final class JmlSource {
    * KeY names them, e.g. {@code q35.kernel.QuantMatrix.rowsExact(int,byte[],...,\bigint)}.
    */
   public static List<String> keyOnlyModelMethods(Path sourceDir) throws IOException {
+    return modelMethodsWithBody(sourceDir, true);
+  }
+
+  /** The model methods with a body in KeY-only comments, or in every other comment. */
+  private static List<String> modelMethodsWithBody(Path sourceDir, boolean keyOnly)
+      throws IOException {
     List<String> out = new ArrayList<>();
     for (Path f : javaFiles(sourceDir)) {
       String cls = className(sourceDir, f);
       String text = Files.readString(f, StandardCharsets.UTF_8);
       Matcher m = MODEL_LEMMA.matcher(text);
       while (m.find()) {
-        if (text.startsWith("/*+KeY@", text.lastIndexOf("/*", m.start()))) {
+        if (text.startsWith("/*+KeY@", text.lastIndexOf("/*", m.start())) == keyOnly) {
           String params = group(m, 2).replaceAll("\\s*\\R\\s*@?", " ");
           out.add(cls + "." + group(m, 1) + "(" + paramTypes(params) + ")");
         }
