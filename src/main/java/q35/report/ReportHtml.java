@@ -235,8 +235,7 @@ final class ReportHtml {
 
   static void openJmlCell(StringBuilder b, JsonObject m, JsonObject j) {
     if (!m.has("openjml")) {
-      b.append("<span class=\"small\">").append(m.has("keyOnlyModel") ? KEY_ONLY_MODEL
-          : j.has("methods") ? "no result" : "not run").append("</span>");
+      b.append("<span class=\"small\">").append(noOpenJmlResult(m, j)).append("</span>");
       return;
     }
     JsonObject o = m.getAsJsonObject("openjml");
@@ -265,8 +264,14 @@ final class ReportHtml {
     }
   }
 
-  /** The OpenJML cell of a model method that only KeY reads. */
-  static final String KEY_ONLY_MODEL = "not read: a KeY-only definition";
+  /**
+   * The OpenJML cell of a method without an OpenJML result: a model method that only KeY
+   * reads, a method OpenJML gave no result for, or OpenJML not run.
+   */
+  static String noOpenJmlResult(JsonObject m, JsonObject j) {
+    return m.has("keyOnlyModel") ? "not read: a KeY-only definition"
+        : j.has("methods") ? "no result" : "not run";
+  }
 
   /** True for a row of a proof lemma (a JML model method that only OpenJML reads). */
   static boolean isLemma(JsonObject row) {

@@ -112,8 +112,7 @@ final class ReportMarkdown {
               .append(": ").append(cell(String.join("; ", only)));
         }
       } else {
-        b.append(m.has("keyOnlyModel") ? ReportHtml.KEY_ONLY_MODEL
-            : j.has("methods") ? "no result" : "not run");
+        b.append(ReportHtml.noOpenJmlResult(m, j));
       }
       b.append(" | ");
       String reason = m.has("reason") ? m.get("reason").getAsString() : "";

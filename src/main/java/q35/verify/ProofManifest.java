@@ -99,7 +99,8 @@ public final class ProofManifest {
           Map<String, String> settings = new LinkedHashMap<>();
           for (Map.Entry<String, JsonElement> kv : c.getValue().getAsJsonObject().entrySet()) {
             String value = kv.getValue().getAsString();
-            if ((kv.getKey().equals("maxSteps") || kv.getKey().equals("timeoutSeconds"))
+            if ((kv.getKey().equals(KeyProver.MAX_STEPS)
+                || kv.getKey().equals(KeyProver.TIMEOUT_SECONDS))
                 && !value.matches("[1-9][0-9]{0,8}")) {
               throw new IOException(file + ": " + method + " " + c.getKey() + ": "
                   + kv.getKey() + " must be a positive integer, not \"" + value + "\"");
