@@ -300,4 +300,34 @@ public final class Controls {
     int nibble = (y < 0 ? y + 256 : y) / 16;
     return nibble < 8 ? nibble : nibble - 16;
   }
+
+  /**
+   * Proved by a proof script (src/test/key-negative-scripts/instance.script), run with
+   * quantifier instantiation off: the script's one instance, i = p, closes it.
+   */
+  /*@ public normal_behavior
+    @   requires a != null && 0 <= p && p < a.length;
+    @   requires (\forall int i; 0 <= i && i < a.length; a[i] > 7);
+    @   ensures a[p] > 5;
+    @   assignable \nothing;
+    @*/
+  public static void scriptInstance(int[] a, int p) {}
+
+  /** The same contract without the script: with instantiation off it stays open. */
+  /*@ public normal_behavior
+    @   requires a != null && 0 <= p && p < a.length;
+    @   requires (\forall int i; 0 <= i && i < a.length; a[i] > 7);
+    @   ensures a[p] > 5;
+    @   assignable \nothing;
+    @*/
+  public static void scriptInstanceNoScript(int[] a, int p) {}
+
+  /** A false bound with the same script: the instance gives a[p] > 7, not a[p] > 8. */
+  /*@ public normal_behavior
+    @   requires a != null && 0 <= p && p < a.length;
+    @   requires (\forall int i; 0 <= i && i < a.length; a[i] > 7);
+    @   ensures a[p] > 8;
+    @   assignable \nothing;
+    @*/
+  public static void scriptInstanceWrong(int[] a, int p) {}
 }

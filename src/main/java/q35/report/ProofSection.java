@@ -75,7 +75,7 @@ final class ProofSection {
     JsonArray contracts = new JsonArray();
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (String c : List.of("proved", "substantive", "lemma", "trivial", "categoryNotRecorded",
-        "restingOnTested", "restsOnNotRecorded", "smt", "tested-only", "OPEN")) {
+        "restingOnTested", "restsOnNotRecorded", "smt", "byScript", "tested-only", "OPEN")) {
       counts.put(c, 0);
     }
     for (JsonElement e : k.getAsJsonArray("contracts")) {
@@ -93,6 +93,9 @@ final class ProofSection {
         }
         if (r.get("smt").getAsBoolean()) {
           counts.merge("smt", 1, Integer::sum);
+        }
+        if (!r.get("script").getAsString().isEmpty()) {
+          counts.merge("byScript", 1, Integer::sum);
         }
       }
       contracts.add(r);
@@ -123,6 +126,9 @@ final class ProofSection {
       b.append(", resting on tested contracts: not recorded");
     } else {
       b.append(", ").append(n.get("restingOnTested")).append(" resting on tested contracts");
+    }
+    if (n.getOrDefault("byScript", 0) > 0) {
+      b.append(", ").append(n.get("byScript")).append(" by a committed proof script");
     }
     b.append("; ").append(n.get("tested-only")).append(" tested only, ").append(n.get("OPEN"))
         .append(" open that should close");
@@ -171,6 +177,9 @@ final class ProofSection {
       file = Files.isRegularFile(project.resolve(committed)) ? committed : "";
     }
     r.addProperty("proofFile", file);
+    // The committed proof script that made the proof (the manifest's "script"), if any.
+    r.addProperty("script", closed
+        ? VerificationReport.relative(project, string(c, "script", "")) : "");
     return r;
   }
 

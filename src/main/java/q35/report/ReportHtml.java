@@ -154,7 +154,8 @@ final class ReportHtml {
         .append(" the tests, on the right</span><span><span class=\"chip OPEN\">OPEN</span>")
         .append(" expected to close, did not</span><br>Category after each proved contract:")
         .append(" substantive, lemma or trivial, when the KeY results record it; SMT when an")
-        .append(" SMT solver closed it.</p>\n");
+        .append(" SMT solver closed it. A \"script\" link after a proved contract opens the")
+        .append(" committed KeY proof script that every run executes to make that proof.</p>\n");
     b.append("<table><colgroup><col style=\"width:22%\"><col style=\"width:28%\">")
         .append("<col style=\"width:18%\"><col style=\"width:32%\"></colgroup>\n")
         .append("<tr><th>method</th><th>KeY contracts</th><th>OpenJML</th>")
@@ -204,7 +205,8 @@ final class ReportHtml {
     String title = k.get("contract").getAsString() + ": " + st
         + (st.equals("proved") ? ", " + k.get("nodes") + " nodes, " + k.get("millis") + " ms" : "")
         + (rests ? "; rests on " + String.join(", ", strings(k.getAsJsonArray("restsOn"))) : "")
-        + (k.get("smt").getAsBoolean() ? "; closed with an SMT solver" : "");
+        + (k.get("smt").getAsBoolean() ? "; closed with an SMT solver" : "")
+        + (script(k).isEmpty() ? "" : "; made by the proof script " + script(k));
     String file = k.get("proofFile").getAsString();
     String tag = st.equals("proved") && !file.isEmpty() ? "a" : "span";
     b.append('<').append(tag).append(" class=\"chip ").append(esc(st))
@@ -231,6 +233,15 @@ final class ReportHtml {
       b.append(" <span class=\"cat\">rests on tested</span>");
     }
     b.append("</").append(tag).append('>');
+    if (!script(k).isEmpty()) {
+      b.append(" <a class=\"small\" href=\"").append(attr(linkBase + "/" + script(k)))
+          .append("\" title=\"the KeY proof script that made this proof\">script</a>");
+    }
+  }
+
+  /** The committed proof script of a proved contract, or "" (results before scripts: none). */
+  static String script(JsonObject k) {
+    return k.has("script") ? k.get("script").getAsString() : "";
   }
 
   static void openJmlCell(StringBuilder b, JsonObject m, JsonObject j) {

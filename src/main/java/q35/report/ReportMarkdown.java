@@ -93,6 +93,10 @@ final class ReportMarkdown {
         if (st.equals("proved")) {
           b.append(", ").append(k.get("category").getAsString());
         }
+        if (!ReportHtml.script(k).isEmpty()) {
+          b.append(", by [script](").append(linkBase).append('/').append(ReportHtml.script(k))
+              .append(')');
+        }
         if (rests) {
           b.append(", *rests on tested* ")
               .append(String.join(", ", ReportHtml.strings(k.getAsJsonArray("restsOn"))));

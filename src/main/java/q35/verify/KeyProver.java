@@ -1,5 +1,6 @@
 package q35.verify;
 
+import de.uka.ilkd.key.control.AbstractUserInterfaceControl;
 import de.uka.ilkd.key.control.DefaultUserInterfaceControl;
 import de.uka.ilkd.key.control.KeYEnvironment;
 import de.uka.ilkd.key.java.abstraction.KeYJavaType;
@@ -7,9 +8,14 @@ import de.uka.ilkd.key.logic.Choice;
 import de.uka.ilkd.key.logic.op.IObserverFunction;
 import de.uka.ilkd.key.logic.op.IProgramMethod;
 import de.uka.ilkd.key.logic.op.ProgramMethod;
+import de.uka.ilkd.key.java.Position;
+import de.uka.ilkd.key.macros.scripts.ProofScriptEngine;
+import de.uka.ilkd.key.macros.scripts.ScriptException;
+import de.uka.ilkd.key.parser.Location;
 import de.uka.ilkd.key.nparser.KeyAst;
 import de.uka.ilkd.key.nparser.ParsingFacade;
 import de.uka.ilkd.key.nparser.ProofReplayer;
+import de.uka.ilkd.key.proof.Node;
 import de.uka.ilkd.key.proof.Proof;
 import de.uka.ilkd.key.proof.Statistics;
 import de.uka.ilkd.key.proof.init.ProofOblInput;
@@ -17,6 +23,7 @@ import de.uka.ilkd.key.proof.io.IntermediatePresentationProofFileParser;
 import de.uka.ilkd.key.proof.io.IntermediateProofReplayer;
 import de.uka.ilkd.key.proof.io.ProofSaver;
 import de.uka.ilkd.key.proof.mgt.SpecificationRepository;
+import de.uka.ilkd.key.rule.RuleApp;
 import de.uka.ilkd.key.settings.PathConfig;
 import de.uka.ilkd.key.settings.ProofSettings;
 import de.uka.ilkd.key.settings.StrategySettings;
@@ -150,6 +157,105 @@ public final class KeyProver {
 
   /** A contract's own wall-clock backstop per attempt, in seconds ({@code keyStrategy}). */
   static final String TIMEOUT_SECONDS = "timeoutSeconds";
+
+  /**
+   * A contract's proof script ({@code keyStrategy}): a file in {@code proofs/scripts/} that KeY's
+   * script engine runs on the fresh proof obligation, in place of auto mode, in every run. For
+   * the few proofs whose quantifier instances auto mode does not find (spec/verification.md
+   * section 2).
+   */
+  static final String SCRIPT = "script";
+
+  /** The folder of the proof scripts, in the proof directory. */
+  public static final String SCRIPT_DIR = "scripts";
+
+  /** How a strategy description names the script that made the proof. */
+  private static final String SCRIPT_MARK = ", script ";
+
+  /**
+   * The script (relative to the proof directory, e.g. {@code scripts/X.script}) that a strategy
+   * description of {@link #proveOne} names, or "" for auto mode.
+   */
+  public static String scriptOf(String strategy) {
+    int at = strategy.indexOf(SCRIPT_MARK + SCRIPT_DIR + "/");
+    if (at < 0) {
+      return "";
+    }
+    String rest = strategy.substring(at + SCRIPT_MARK.length());
+    int end = rest.indexOf(' ');
+    return end < 0 ? rest : rest.substring(0, end);
+  }
+
+  /**
+   * The script commands a committed script may use. Each applies rules of KeY's calculus
+   * (auto mode, a macro of it, a quantifier instance, one named rule, a cut, hiding a formula,
+   * choosing a goal); {@code assume} and {@code axiom}, which add unproved formulas, and
+   * commands that run other code or files are refused.
+   */
+  static final java.util.Set<String> SCRIPT_COMMANDS = java.util.Set.of(
+      "auto", "macro", "instantiate", "rule", "cut", "hide", "select", "tryclose");
+
+  /** Rules that KeY's script commands introduce outside its calculus: never in a proof. */
+  static final java.util.Set<String> UNSOUND_RULES = java.util.Set.of(
+      "UNSOUND_ASSUME", "introduceAxiom");
+
+  /**
+   * The command names of a proof script, in order, after checking each against
+   * {@link #SCRIPT_COMMANDS}. Read as KeY's script parser reads it: commands end with
+   * {@code ;}, {@code #} starts a comment to the end of the line, quotes enclose arguments, and
+   * the command is the first argument that is not {@code key=value}.
+   *
+   * @throws IllegalArgumentException naming the first command that is not allowed
+   */
+  static List<String> scriptCommands(String script) {
+    List<String> names = new ArrayList<>();
+    StringBuilder command = new StringBuilder();
+    int i = 0;
+    while (i < script.length()) {
+      char c = script.charAt(i);
+      if (c == '#') {
+        int end = script.indexOf('\n', i);
+        i = end < 0 ? script.length() : end;
+      } else if (c == '"' || c == '\'') {
+        int end = script.indexOf(c, i + 1);
+        if (end < 0) {
+          throw new IllegalArgumentException("unterminated quote in proof script");
+        }
+        boolean value = command.length() > 0 && command.charAt(command.length() - 1) == '=';
+        // A quoted value stands for itself; a quoted positional argument may be the command.
+        command.append(value ? "v" : script.substring(i + 1, end).replaceAll("\\s", "_"));
+        command.append(' ');
+        i = end + 1;
+      } else if (c == ';') {
+        names.add(commandName(command.toString()));
+        command.setLength(0);
+        i++;
+      } else {
+        command.append(c);
+        i++;
+      }
+    }
+    if (!command.toString().isBlank()) {
+      throw new IllegalArgumentException("proof script command without ';' at the end: "
+          + command.toString().trim());
+    }
+    return names;
+  }
+
+  private static String commandName(String command) {
+    String name = "";
+    for (String token : command.trim().split("\\s+")) {
+      if (!token.contains("=")) {
+        name = token;
+        break;
+      }
+    }
+    if (!SCRIPT_COMMANDS.contains(name)) {
+      throw new IllegalArgumentException("proof script command \"" + name
+          + "\" is not allowed; allowed: " + new TreeSet<>(SCRIPT_COMMANDS));
+    }
+    return name;
+  }
 
   /**
    * The strategy of an attempt with a contract's own settings from the manifest (its
@@ -480,17 +586,25 @@ public final class KeyProver {
     // splits, more steps). Contracts the manifest expects to stay open get attempt 1 only,
     // with at most 5 s, so that the run stays within minutes.
     boolean quick = options.quickKeys().contains(key);
-    List<String[]> attempts = new ArrayList<>();
-    attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_DEF_OPS,
-        StrategyProperties.METHOD_CONTRACT});
-    if (!quick) {
-      attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_COMPLETION,
-          StrategyProperties.METHOD_CONTRACT});
-    }
     Map<String, String> settings = options.strategyOverrides().getOrDefault(key, Map.of());
     Map<String, String> overrides = new TreeMap<>(settings);
     overrides.remove(MAX_STEPS);
     overrides.remove(TIMEOUT_SECONDS);
+    @Nullable String scriptName = overrides.remove(SCRIPT);
+    @Nullable Path scriptFile = scriptName == null ? null
+        : options.proofDir().resolve(SCRIPT_DIR).resolve(scriptName);
+    @Nullable String script = scriptFile == null ? null
+        : Files.readString(scriptFile, java.nio.charset.StandardCharsets.UTF_8);
+    if (script != null) {
+      scriptCommands(script);
+    }
+    List<String[]> attempts = new ArrayList<>();
+    attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_DEF_OPS,
+        StrategyProperties.METHOD_CONTRACT});
+    if (!quick && script == null) {
+      attempts.add(new String[] {StrategyProperties.NON_LIN_ARITH_COMPLETION,
+          StrategyProperties.METHOD_CONTRACT});
+    }
     int maxSteps = settings.containsKey(MAX_STEPS)
         ? Integer.parseInt(settings.get(MAX_STEPS)) : options.maxSteps();
     long fullTimeout = settings.containsKey(TIMEOUT_SECONDS)
@@ -504,8 +618,10 @@ public final class KeyProver {
       }
       int steps = a == 0 ? maxSteps : 4 * maxSteps;
       String[] att = attempts.get(a);
-      proof = attempt(env, contract, strategy(att[0], att[1], overrides), steps, timeout);
-      strategy = describe(att[0], att[1], steps, timeout, overrides);
+      proof = attempt(env, contract, strategy(att[0], att[1], overrides), steps, timeout,
+          script, scriptFile);
+      strategy = describe(att[0], att[1], steps, timeout, overrides)
+          + (scriptName == null ? "" : SCRIPT_MARK + SCRIPT_DIR + "/" + scriptName + " (manifest)");
       if (proof.closed()) {
         break;
       }
@@ -614,8 +730,9 @@ public final class KeyProver {
       return;
     }
     int shown = 0;
+    System.err.println(proof.openGoals().size() + " open goals of " + what);
     for (de.uka.ilkd.key.proof.Goal g : proof.openGoals()) {
-      if (shown++ == 3) {
+      if (shown++ == Integer.getInteger("q35.key.debugGoals", 3)) {
         break;
       }
       System.err.println("OPEN GOAL of " + what + ":\n" + de.uka.ilkd.key.pp.LogicPrinter
@@ -631,12 +748,38 @@ public final class KeyProver {
     return header.contains("\\classpath") == !classPath.isEmpty();
   }
 
+  /**
+   * One proof attempt from scratch: auto mode, or the contract's proof script. A script that
+   * fails is reported and leaves the proof open; a proof with a rule from outside KeY's
+   * calculus is refused outright.
+   */
   private static Proof attempt(KeYEnvironment<?> env, Contract contract, StrategyProperties sp,
-      int maxSteps, long timeoutMillis) throws Exception {
+      int maxSteps, long timeoutMillis, @Nullable String script, @Nullable Path scriptFile)
+      throws Exception {
     ProofOblInput po = contract.createProofObl(env.getInitConfig(), contract);
     Proof proof = env.createProof(po);
     applyStrategy(proof, sp, maxSteps, timeoutMillis);
-    env.getProofControl().startAndWaitForAutoMode(proof);
+    if (script == null || scriptFile == null) {
+      env.getProofControl().startAndWaitForAutoMode(proof);
+    } else {
+      try {
+        new ProofScriptEngine(script, new Location(scriptFile.toAbsolutePath().toUri(),
+            Position.newOneBased(1, 1))).execute((AbstractUserInterfaceControl) env.getUi(), proof);
+      } catch (ScriptException e) {
+        System.err.println("KeY script " + scriptFile.getFileName() + " stopped: " + oneLine(e));
+      }
+    }
+    List<String> unsound = new ArrayList<>();
+    for (java.util.Iterator<Node> it = proof.root().subtreeIterator(); it.hasNext(); ) {
+      @Nullable RuleApp app = it.next().getAppliedRuleApp();
+      if (app != null && UNSOUND_RULES.contains(app.rule().name().toString())) {
+        unsound.add(app.rule().name().toString());
+      }
+    }
+    if (!unsound.isEmpty()) {
+      throw new IllegalStateException("the proof of " + contract.getName()
+          + " applies rules outside KeY's calculus: " + unsound);
+    }
     return proof;
   }
 

@@ -105,6 +105,21 @@ public final class ProofManifest {
               throw new IOException(file + ": " + method + " " + c.getKey() + ": "
                   + kv.getKey() + " must be a positive integer, not \"" + value + "\"");
             }
+            if (kv.getKey().equals(KeyProver.SCRIPT)) {
+              // A file name in proofs/scripts/, checked here so that a typo stops the run
+              // before KeY loads anything.
+              Path script = file.resolveSibling(KeyProver.SCRIPT_DIR).resolve(value);
+              if (!value.matches("[A-Za-z0-9_.-]+[.]script") || !Files.isRegularFile(script)) {
+                throw new IOException(file + ": " + method + " " + c.getKey() + ": script \""
+                    + value + "\" is not a .script file in " + KeyProver.SCRIPT_DIR + "/");
+              }
+              try {
+                KeyProver.scriptCommands(Files.readString(script, StandardCharsets.UTF_8));
+              } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + method + " " + c.getKey() + ": "
+                    + KeyProver.SCRIPT_DIR + "/" + value + ": " + e.getMessage(), e);
+              }
+            }
             settings.put(kv.getKey(), value);
           }
           keyStrategy.put(c.getKey(), settings);

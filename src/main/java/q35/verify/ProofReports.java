@@ -66,6 +66,9 @@ public final class ProofReports {
       o.addProperty("status", r.status());
       o.addProperty("expected", r.expected());
       o.addProperty("strategy", r.strategy());
+      String script = KeyProver.scriptOf(r.strategy());
+      o.addProperty("script", script.isEmpty() ? ""
+          : options.proofDir().resolve(script).toString());
       o.addProperty("nodes", r.nodes());
       o.addProperty("branches", r.branches());
       o.addProperty("openGoals", r.openGoals());

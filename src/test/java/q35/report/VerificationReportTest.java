@@ -103,7 +103,8 @@ class VerificationReportTest {
         {"key": "Codes.lowBits(int,int).normal_behavior.0", "type": "q35.kernel.Codes",
          "method": "lowBits(int,int)", "status": "closed", "expected": "proved", "nodes": 3,
          "millis": 10, "proofFile": "proofs/B.proof", "replay": "closed",
-         "category": "lemma", "restsOn": [], "smt": true},
+         "category": "lemma", "restsOn": [], "smt": true,
+         "script": "proofs/scripts/Codes.lowBits.script"},
         {"key": "QuantMatrix.matvec(int).behavior.0", "type": "q35.kernel.QuantMatrix",
          "method": "matvec(int)", "status": "closed", "expected": "proved", "nodes": 30,
          "millis": 300, "proofFile": "proofs/C.proof", "replay": "closed",
@@ -211,6 +212,9 @@ class VerificationReportTest {
     assertEquals(0, counts.get("trivial").getAsInt(), "an open contract is not counted proved");
     assertEquals(1, counts.get("restingOnTested").getAsInt());
     assertEquals(1, counts.get("smt").getAsInt());
+    assertEquals(1, counts.get("byScript").getAsInt());
+    assertTrue(s.getAsJsonObject("proofs").get("result").getAsString()
+        .contains("1 by a committed proof script"));
     assertEquals(1, counts.get("OPEN").getAsInt());
     assertEquals("failed", status(s, "proofs"));
     JsonObject jml = s.getAsJsonObject("openjml");
@@ -224,6 +228,10 @@ class VerificationReportTest {
     assertTrue(html.contains("rests on q35.kernel.WeightQuant.combine(int[])"));
     assertTrue(html.contains("chip OPEN"));
     assertTrue(html.contains("<span class=\"cat\">lemma, SMT</span>"), "category and SMT shown");
+    assertTrue(html.contains("href=\"../../proofs/scripts/Codes.lowBits.script\""),
+        "a proof made by a script links to it");
+    assertTrue(read("target/verification-reports/README.md")
+        .contains("by [script](../../proofs/scripts/Codes.lowBits.script)"));
     assertTrue(html.contains("KeY only: ensures"), "OpenJML's KeY-only clauses are shown");
     assertTrue(html.contains("1 clause proved by OpenJML only (KeY does not read them): also"
         + " normal_behavior ensures unpackHiValue"), "a valid method's OpenJML-only clauses");

@@ -23,8 +23,14 @@ import org.junit.jupiter.api.Test;
 class KeyNegativeControlTest {
 
   private static final Map<String, ContractResult> RESULTS = new TreeMap<>();
-  /** The weight definitions turned on, as the manifest does for codeAt's second case. */
-  private static final Map<String, Map<String, String>> DEFINITIONS_ON = Map.of(
+  /** A proof script with quantifier instantiation off, as the manifest runs rowsExactStep. */
+  private static final Map<String, String> SCRIPT_INSTANCE = Map.of(
+      KeyProver.SCRIPT, "instance.script", "QUANTIFIERS_OPTIONS_KEY", "QUANTIFIERS_NONE");
+  /**
+   * Per-contract settings: the weight definitions turned on, as the manifest does for codeAt's
+   * second case, and the proof-script controls.
+   */
+  private static final Map<String, Map<String, String>> SETTINGS = Map.of(
       "Controls.blockCodeZero(int).normal_behavior.0",
       Map.of("USER_TACLETS_OPTIONS_KEY1", "USER_TACLETS_HIGH"),
       "Controls.blockCodeZeroWrong(int).normal_behavior.0",
@@ -38,12 +44,23 @@ class KeyNegativeControlTest {
           "USER_TACLETS_OPTIONS_KEY3", "USER_TACLETS_HIGH"),
       "Controls.int4PositionZeroWrong(int).normal_behavior.0",
       Map.of("USER_TACLETS_OPTIONS_KEY2", "USER_TACLETS_HIGH",
-          "USER_TACLETS_OPTIONS_KEY3", "USER_TACLETS_HIGH"));
+          "USER_TACLETS_OPTIONS_KEY3", "USER_TACLETS_HIGH"),
+      "Controls.scriptInstance(int[],int).normal_behavior.0", SCRIPT_INSTANCE,
+      "Controls.scriptInstanceWrong(int[],int).normal_behavior.0", SCRIPT_INSTANCE,
+      "Controls.scriptInstanceNoScript(int[],int).normal_behavior.0",
+      Map.of("QUANTIFIERS_OPTIONS_KEY", "QUANTIFIERS_NONE"));
+  /** Run as the manifest's tested-only contracts are: attempt 1 only, at most 5 s. */
+  private static final java.util.Set<String> QUICK =
+      java.util.Set.of("Controls.scriptInstanceNoScript(int[],int).normal_behavior.0");
   private static Path project = Path.of(".");
 
   @BeforeAll
   static void runProver() throws Exception {
     project = Path.of(System.getProperty("q35.projectDir", "."));
+    Path scripts = project.resolve("target/key-negative/proofs").resolve(KeyProver.SCRIPT_DIR);
+    Files.createDirectories(scripts);
+    Files.copy(project.resolve("src/test/key-negative-scripts/instance.script"),
+        scripts.resolve("instance.script"), StandardCopyOption.REPLACE_EXISTING);
     KeyProver.Options options = new KeyProver.Options(
         project.resolve("src/test/key-negative"),
         List.of(project.resolve("src/main/key-classpath")),
@@ -51,7 +68,7 @@ class KeyNegativeControlTest {
             project.resolve("proofs/taclets/weights.key")),
         project.resolve("target/key-negative/proofs"),
         project.resolve("target/key-config"),
-        30_000, 10_000, false, true, "", java.util.Set.of(), DEFINITIONS_ON, 0, 1,
+        30_000, 10_000, false, true, "", QUICK, SETTINGS, 0, 1,
         project.resolve("target/key-negative/proofs"));
     for (ContractResult r : KeyProver.run(options).contracts()) {
       RESULTS.put(r.method(), r);
@@ -160,8 +177,21 @@ class KeyNegativeControlTest {
     assertStatus("int4PositionZeroWrong(int)", ContractResult.OPEN);
   }
 
+  /**
+   * A committed proof script closes a true contract that auto mode without quantifier
+   * instances leaves open, and does not close a false one.
+   */
+  @Test
+  void proofScriptClosesOnlyTheTrueContract() {
+    assertStatus("scriptInstance(int[],int)", ContractResult.CLOSED);
+    assertTrue(RESULTS.get("scriptInstance(int[],int)").strategy()
+        .contains("script " + KeyProver.SCRIPT_DIR + "/instance.script"));
+    assertStatus("scriptInstanceNoScript(int[],int)", ContractResult.OPEN);
+    assertStatus("scriptInstanceWrong(int[],int)", ContractResult.OPEN);
+  }
+
   @Test
   void everyControlWasRun() {
-    assertEquals(24, RESULTS.size(), RESULTS.keySet().toString());
+    assertEquals(27, RESULTS.size(), RESULTS.keySet().toString());
   }
 }
