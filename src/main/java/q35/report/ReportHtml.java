@@ -466,6 +466,11 @@ final class ReportHtml {
           .append(fmt(r, "perplexityRatio", "%.3f")).append("</td></tr>\n");
     }
     b.append("</table>\n");
+    for (AccuracyChart.Metric m : AccuracyChart.Metric.values()) {
+      b.append("<figure style=\"margin:12px 0\">").append(AccuracyChart.svg(a, m))
+          .append("</figure>\n");
+    }
+    b.append("<p class=\"small\">").append(esc(AccuracyChart.caption(a))).append("</p>\n");
   }
 
   static String fmt(JsonObject r, String name, String format) {

@@ -46,8 +46,16 @@ final class ReportMarkdown {
     b.append('\n').append(BackendConformance.markdown(c));
     JsonObject a = s.getAsJsonObject("accuracy");
     b.append("\n## Accuracy: ").append(a.get("status").getAsString()).append("\n\n")
-        .append(ReportHtml.resultOrWhy(a))
-        .append(".\n\n## How this report is made\n\n").append(ReportHtml.HOW).append('\n');
+        .append(ReportHtml.resultOrWhy(a)).append(".\n");
+    if (a.has("rows")) {
+      b.append('\n');
+      for (AccuracyChart.Metric m : AccuracyChart.Metric.values()) {
+        b.append("![").append(m.title).append("](").append(AccuracyChart.fileName(m))
+            .append(")\n\n");
+      }
+      b.append(AccuracyChart.caption(a)).append('\n');
+    }
+    b.append("\n## How this report is made\n\n").append(ReportHtml.HOW).append('\n');
     return b.toString();
   }
 

@@ -110,6 +110,15 @@ public final class VerificationReport {
     writeAtomically(in.out().resolve("summary.json"), toJson(s));
     writeAtomically(in.out().resolve("README.md"), ReportMarkdown.render(s, linkBase(in)));
     writeAtomically(in.out().resolve("index.html"), ReportHtml.render(s, linkBase(in)));
+    for (AccuracyChart.Metric m : AccuracyChart.Metric.values()) {
+      String svg = AccuracyChart.svg(s.getAsJsonObject("accuracy"), m);
+      Path file = in.out().resolve(AccuracyChart.fileName(m));
+      if (!svg.isEmpty()) {
+        writeAtomically(file, svg);
+      } else {
+        Files.deleteIfExists(file);
+      }
+    }
     // The per-contract KeY table of the build (written by q35 prove beside the report), when
     // the report is published elsewhere and that table belongs to the same KeY run.
     Path proofsMd = in.keyMarkdown();
@@ -369,7 +378,20 @@ public final class VerificationReport {
     for (Map.Entry<String, JsonElement> e : a.entrySet()) {
       o.add(e.getKey(), e.getValue());
     }
+    o.add("references", llamaCppReference());
     return o;
+  }
+
+  /** llama.cpp's figures on the same model and text, for the charts (not measured by q35). */
+  static JsonObject llamaCppReference() throws IOException {
+    try (java.io.InputStream in = VerificationReport.class.getResourceAsStream(
+        "/q35/report/llama-cpp-reference.json")) {
+      if (in == null) {
+        throw new IOException("resource q35/report/llama-cpp-reference.json missing");
+      }
+      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getAsJsonObject();
+    }
   }
 
   // ------------------------------------------------------------------ helpers
