@@ -59,11 +59,24 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--stories", paramLabel = "N", description = "Use only the first N stories.")
   int stories = 0;
 
+  @Option(names = "--scoring", paramLabel = "HOW", defaultValue = "story",
+      description = "story: each story on its own from its BOS, every position scored (the"
+          + " default); llama-perplexity: as llama.cpp's llama-perplexity, the whole text"
+          + " tokenized once, cut into --chunk-token chunks each starting with BOS, only the"
+          + " second half of each chunk scored.")
+  String scoring = "story";
+
+  @Option(names = "--chunk", paramLabel = "N", defaultValue = "512",
+      description = "Chunk length of --scoring llama-perplexity (default: ${DEFAULT-VALUE};"
+          + " at most the model's context).")
+  int chunk = 512;
+
   @Option(names = "--json", description = "Print the table as JSON instead of Markdown.")
   boolean json;
 
   @Option(names = "--report-dir", paramLabel = "DIR",
-      description = "Also write accuracy.md and accuracy.json there (atomically).")
+      description = "Also write accuracy.md and accuracy.json there (atomically);"
+          + " accuracy-llama-perplexity.md and .json with --scoring llama-perplexity.")
   @Nullable Path reportDir;
 
   @Mixin
@@ -80,7 +93,9 @@ final class EvalCommand implements Callable<Integer> {
         : SharedModels.dir().resolve("..").resolve("eval").resolve("stories260K-sampled-64.txt")
             .normalize();
     List<FormatSpec> fmts = new ArrayList<>();
+    AccuracyEval.Scoring how;
     try {
+      how = AccuracyEval.Scoring.parse(scoring);
       for (String f : formats.split(",")) {
         fmts.add(FormatSpec.parse(f));
       }
@@ -101,13 +116,22 @@ final class EvalCommand implements Callable<Integer> {
       System.err.println("eval: " + Failure.describe(e));
       return 1;
     }
-    List<int[]> seqs = AccuracyEval.tokenizeStories(body, tok);
-    if (stories > 0 && stories < seqs.size()) {
-      seqs = seqs.subList(0, stories);
+    if (how == AccuracyEval.Scoring.LLAMA_PERPLEXITY
+        && (chunk < 2 || chunk > weights.config().seqLen())) {
+      System.err.printf("eval: --chunk %d is outside 2 .. %d, the model's context%n", chunk,
+          weights.config().seqLen());
+      return 2;
     }
-    int tokens = seqs.stream().mapToInt(s -> s.length).sum();
-    System.err.printf("eval: %d stories, %d tokens (with BOS) from %s%n", seqs.size(), tokens,
-        textPath);
+    List<int[]> storyTokens = AccuracyEval.tokenizeStories(body, tok);
+    if (stories > 0 && stories < storyTokens.size()) {
+      storyTokens = storyTokens.subList(0, stories);
+      body = String.join("\n\n", AccuracyEval.stories(body).subList(0, stories));
+    }
+    List<AccuracyEval.Window> seqs = how == AccuracyEval.Scoring.STORY
+        ? AccuracyEval.perStory(storyTokens) : AccuracyEval.windows(body, tok, how, chunk);
+    int tokens = seqs.stream().mapToInt(s -> s.tokens().length).sum();
+    System.err.printf("eval: %d %s, %d tokens (with BOS) from %s, scoring %s%n", seqs.size(),
+        how == AccuracyEval.Scoring.STORY ? "stories" : "chunks", tokens, textPath, how.label());
     long t0 = System.nanoTime();
     Reference ref = AccuracyEval.reference(weights, seqs,
         new ProgressBar("float reference", seqs.size()));
@@ -134,14 +158,17 @@ final class EvalCommand implements Callable<Integer> {
           new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
     }
-    String md = markdown(modelPath, textPath, seqs.size(), tokens, ref, refSeconds, rows, seconds);
-    String js = json(modelPath, textPath, seqs.size(), tokens, ref, rows);
+    String md = markdown(modelPath, textPath, how, chunk, seqs.size(), tokens, ref, refSeconds,
+        rows, seconds);
+    String js = json(modelPath, textPath, how, chunk, seqs.size(), tokens, ref, rows);
     System.out.print(json ? js : md);
     Path dir = reportDir;
     if (dir != null) {
       Files.createDirectories(dir);
-      q35.report.VerificationReport.writeAtomically(dir.resolve("accuracy.md"), md);
-      q35.report.VerificationReport.writeAtomically(dir.resolve("accuracy.json"), js);
+      // The report reads accuracy.json (story scoring); the other scoring has its own files.
+      String name = how == AccuracyEval.Scoring.STORY ? "accuracy" : "accuracy-" + how.label();
+      q35.report.VerificationReport.writeAtomically(dir.resolve(name + ".md"), md);
+      q35.report.VerificationReport.writeAtomically(dir.resolve(name + ".json"), js);
     }
     return 0;
   }
@@ -171,14 +198,26 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  static String markdown(Path model, Path text, int stories, int tokens, Reference ref,
-      double refSeconds, List<Row> rows, List<Double> seconds) {
+  static String markdown(Path model, Path text, AccuracyEval.Scoring how, int chunk,
+      int windows, int tokens, Reference ref, double refSeconds, List<Row> rows,
+      List<Double> seconds) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Accuracy of quantized formats\n\n");
-    sb.append(String.format(Locale.ROOT, "Model `%s`, text `%s`: %d stories, %d tokens with BOS,"
-        + " %d scored positions. Float perplexity %.4f.%n%n", model.getFileName(),
-        text.getFileName(), stories, tokens, ref.nextTokens().length, ref.perplexity()));
-    sb.append("Produced by `./q35 eval --report-dir verification-reports`. Every linear layer"
+    if (how == AccuracyEval.Scoring.STORY) {
+      sb.append(String.format(Locale.ROOT, "Model `%s`, text `%s`: %d stories, %d tokens with"
+          + " BOS, %d scored positions. Float perplexity %.4f.%n%n", model.getFileName(),
+          text.getFileName(), windows, tokens, ref.nextTokens().length, ref.perplexity()));
+    } else {
+      sb.append(String.format(Locale.ROOT, "Model `%s`, text `%s`, scored as llama.cpp's"
+          + " llama-perplexity scores: the text tokenized once with one BOS, %d chunks of %d"
+          + " tokens (%d tokens), each chunk's first token replaced by BOS, the second half of"
+          + " each chunk scored: %d scored positions. Float perplexity %.4f.%n%n",
+          model.getFileName(), text.getFileName(), windows, chunk, tokens,
+          ref.nextTokens().length, ref.perplexity()));
+    }
+    sb.append("Produced by `./q35 eval --report-dir verification-reports"
+        + (how == AccuracyEval.Scoring.STORY ? "" : " --scoring " + how.label()
+            + (chunk == 512 ? "" : " --chunk " + chunk)) + "`. Every linear layer"
         + " (wq, wk, wv, wo, w1, w2, w3) is quantized; the classifier only in `+cls` rows. Rows"
         + " without `+gptq` round each weight to the nearest lattice point (the kernel's"
         + " quantizer, spec/quantization.md); `+gptq` rows choose the codes with GPTQ, calibrated"
@@ -200,15 +239,21 @@ final class EvalCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  static String json(Path model, Path text, int stories, int tokens, Reference ref,
-      List<Row> rows) {
+  static String json(Path model, Path text, AccuracyEval.Scoring how, int chunk, int windows,
+      int tokens, Reference ref, List<Row> rows) {
     JsonObject o = new JsonObject();
     // When the table was measured: the verification report shows it beside the other parts.
     o.addProperty("measuredAt", java.time.Instant.now()
         .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     o.addProperty("model", String.valueOf(model.getFileName()));
     o.addProperty("text", String.valueOf(text.getFileName()));
-    o.addProperty("stories", stories);
+    o.addProperty("scoring", how.label());
+    if (how == AccuracyEval.Scoring.STORY) {
+      o.addProperty("stories", windows);
+    } else {
+      o.addProperty("chunks", windows);
+      o.addProperty("chunkLength", chunk);
+    }
     o.addProperty("tokens", tokens);
     o.addProperty("scoredPositions", ref.nextTokens().length);
     o.addProperty("floatPerplexity", ref.perplexity());

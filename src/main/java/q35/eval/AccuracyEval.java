@@ -28,31 +28,109 @@ public final class AccuracyEval {
   /** The float reference's next-token log-probabilities at every scored position. */
   public record Reference(float[][] logProbs, int[] nextTokens, double perplexity) {}
 
+  /**
+   * One run of the model from position 0 over {@code tokens}, scoring the prediction of token
+   * p + 1 at every position p from {@code firstScored} on.
+   */
+  public record Window(int[] tokens, int firstScored) {}
+
+  /** How the text becomes windows and which positions count. */
+  public enum Scoring {
+    /** Each story on its own, from its BOS, every position scored (the default). */
+    STORY,
+    /**
+     * As llama.cpp's {@code llama-perplexity} scores: the whole text tokenized once with one
+     * BOS, cut into chunks of the context length, each chunk's first token replaced by BOS,
+     * and only the second half of each chunk scored; the tokens after the last whole chunk
+     * are not used.
+     */
+    LLAMA_PERPLEXITY;
+
+    /** The option's spelling: story, llama-perplexity. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The scoring an option names. */
+    public static Scoring parse(String label) {
+      for (Scoring s : values()) {
+        if (s.label().equals(label)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("unknown scoring \"" + label
+          + "\" (story or llama-perplexity)");
+    }
+  }
+
   private AccuracyEval() {}
 
-  /** Splits a text into stories at blank lines and tokenizes each with a BOS. */
-  public static List<int[]> tokenizeStories(String text, Tokenizer tokenizer) {
-    List<int[]> out = new ArrayList<>();
+  /** The windows of a text under a scoring; {@code context} is the chunk length. */
+  public static List<Window> windows(String text, Tokenizer tokenizer, Scoring scoring,
+      int context) {
+    return scoring == Scoring.STORY ? perStory(tokenizeStories(text, tokenizer))
+        : chunks(tokenizer.encode(text, true, false), context);
+  }
+
+  /**
+   * llama-perplexity's chunks of a token stream: {@code tokens.length / n} chunks of n tokens,
+   * each starting with BOS, scored from position n / 2 (so n - 1 - n / 2 positions each).
+   */
+  public static List<Window> chunks(int[] tokens, int n) {
+    if (n < 2) {
+      throw new IllegalArgumentException("chunk length " + n + " < 2");
+    }
+    List<Window> out = new ArrayList<>();
+    for (int start = 0; start + n <= tokens.length; start += n) {
+      int[] chunk = Arrays.copyOfRange(tokens, start, start + n);
+      chunk[0] = Tokenizer.BOS;
+      out.add(new Window(chunk, n / 2));
+    }
+    return out;
+  }
+
+  /** The stories of a text: split at blank lines, stripped, empty ones dropped. */
+  public static List<String> stories(String text) {
+    List<String> out = new ArrayList<>();
     for (String story : text.replace("\r\n", "\n").split("\n\\s*\n")) {
       String s = story.strip();
       if (!s.isEmpty()) {
-        out.add(tokenizer.encode(s, true, false));
+        out.add(s);
       }
     }
     return out;
   }
 
-  /** Runs the float model over every sequence and keeps its log-probabilities. */
-  public static Reference reference(LlamaWeights w, List<int[]> sequences, IntConsumer progress) {
+  /** Splits a text into stories at blank lines and tokenizes each with a BOS. */
+  public static List<int[]> tokenizeStories(String text, Tokenizer tokenizer) {
+    List<int[]> out = new ArrayList<>();
+    for (String s : stories(text)) {
+      out.add(tokenizer.encode(s, true, false));
+    }
+    return out;
+  }
+
+  /** Each story on its own, every position scored: {@link Scoring#STORY}'s windows. */
+  public static List<Window> perStory(List<int[]> stories) {
+    List<Window> out = new ArrayList<>();
+    for (int[] s : stories) {
+      out.add(new Window(s, 0));
+    }
+    return out;
+  }
+
+  /** Runs the float model over every window and keeps its log-probabilities. */
+  public static Reference reference(LlamaWeights w, List<Window> windows, IntConsumer progress) {
     List<float[]> lp = new ArrayList<>();
     List<Integer> next = new ArrayList<>();
     double nll = 0;
     int done = 0;
-    // One transformer serves every sequence: position 0 restarts its KV cache.
-    Transformer t = new Transformer(w, q35.llama.FloatLinear.FACTORY, contextFor(w, sequences));
-    for (int[] seq : sequences) {
+    // One transformer serves every window: position 0 restarts its KV cache.
+    Transformer t = new Transformer(w, q35.llama.FloatLinear.FACTORY, contextFor(w, windows));
+    for (Window win : windows) {
+      int[] seq = win.tokens();
       Logits logits = Logits.of(t, seq);
-      for (int pos = 0; pos < logits.positions(); pos++) {
+      for (int pos = win.firstScored(); pos < logits.positions(); pos++) {
         float[] logProbs = logSoftmax(logits.at(pos));
         lp.add(logProbs);
         next.add(seq[pos + 1]);
@@ -84,23 +162,23 @@ public final class AccuracyEval {
     }
   }
 
-  static int contextFor(LlamaWeights w, List<int[]> sequences) {
+  static int contextFor(LlamaWeights w, List<Window> windows) {
     int longest = 1;
-    for (int[] s : sequences) {
-      longest = Math.max(longest, s.length);
+    for (Window s : windows) {
+      longest = Math.max(longest, s.tokens().length);
     }
     return Math.min(w.config().seqLen(), longest);
   }
 
   /** Evaluates one format, quantized round-to-nearest and run on the reference backend. */
-  public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref,
+  public static Row evaluate(LlamaWeights w, List<Window> windows, Reference ref,
       WeightFormat format, boolean quantizeClassifier, IntConsumer progress) {
-    return evaluate(w, sequences, ref, label(format, quantizeClassifier), format,
+    return evaluate(w, windows, ref, label(format, quantizeClassifier), format,
         BackendLinear.factory(new ReferenceBackend(), format, quantizeClassifier), progress);
   }
 
   /** Evaluates the linear layers a factory makes (labelled {@code label}) against the reference. */
-  public static Row evaluate(LlamaWeights w, List<int[]> sequences, Reference ref, String label,
+  public static Row evaluate(LlamaWeights w, List<Window> windows, Reference ref, String label,
       WeightFormat format, LinearFactory factory, IntConsumer progress) {
     BitsCounter bits = new BitsCounter(factory);
     double[] kl = new double[ref.nextTokens().length];
@@ -108,10 +186,10 @@ public final class AccuracyEval {
     double nll = 0;
     int p = 0;
     int done = 0;
-    Transformer t = new Transformer(w, bits, contextFor(w, sequences));
-    for (int[] seq : sequences) {
-      Logits logits = Logits.of(t, seq);
-      for (int pos = 0; pos < logits.positions(); pos++) {
+    Transformer t = new Transformer(w, bits, contextFor(w, windows));
+    for (Window win : windows) {
+      Logits logits = Logits.of(t, win.tokens());
+      for (int pos = win.firstScored(); pos < logits.positions(); pos++) {
         float[] logProbs = logSoftmax(logits.at(pos));
         float[] refLp = ref.logProbs()[p];
         kl[p] = klDivergence(refLp, logProbs);

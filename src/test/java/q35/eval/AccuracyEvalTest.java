@@ -20,17 +20,7 @@ import q35.quant.WeightFormat;
 class AccuracyEvalTest {
 
   static Path evalText() {
-    Path p = TestModels.storiesBin().getParent().resolve("../eval/stories260K-sampled-64.txt")
-        .normalize();
-    if (!Files.isRegularFile(p)) {
-      String msg = "evaluation text not found at " + p
-          + " (it sits beside the shared models, in ../shared/eval/)";
-      if (Boolean.getBoolean("q35.requireModels")) {
-        org.junit.jupiter.api.Assertions.fail(msg);
-      }
-      org.junit.jupiter.api.Assumptions.abort(msg);
-    }
-    return p;
+    return TestModels.evalText();
   }
 
   @Test
@@ -49,8 +39,8 @@ class AccuracyEvalTest {
   void floatRowIsExactAndQuantizedRowsAreOrdered() throws IOException {
     LlamaWeights w = Llama2cReader.read(TestModels.storiesBin());
     Tokenizer tok = new Tokenizer(Llama2cTokenizerReader.read(TestModels.tok512(), 512));
-    List<int[]> seqs = AccuracyEval.tokenizeStories(
-        Files.readString(evalText(), StandardCharsets.UTF_8), tok).subList(0, 3);
+    List<AccuracyEval.Window> seqs = AccuracyEval.perStory(AccuracyEval.tokenizeStories(
+        Files.readString(evalText(), StandardCharsets.UTF_8), tok).subList(0, 3));
     AccuracyEval.Reference ref = AccuracyEval.reference(w, seqs, i -> { });
     AccuracyEval.Row f32 = AccuracyEval.evaluate(w, seqs, ref, WeightFormat.parse("f32"), false,
         i -> { });
@@ -80,5 +70,57 @@ class AccuracyEvalTest {
     // By hand: p = softmax(1,2,3); KL = sum p_i (log p_i - log q_i) = 2 (p3 - p1).
     double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
     assertEquals(2 * (Math.exp(3) - Math.exp(1)) / z, kl, 1e-6);
+  }
+
+  /**
+   * llama-perplexity's chunks, by its rule (examples/perplexity): tokens / n whole chunks, each
+   * chunk's first token replaced by BOS, logits from position n / 2 to n - 2 scored.
+   */
+  @Test
+  void llamaPerplexityChunksFollowItsRule() {
+    int[] tokens = new int[23];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = 100 + i;
+    }
+    List<AccuracyEval.Window> w = AccuracyEval.chunks(tokens, 8);
+    assertEquals(2, w.size(), "23 tokens make two whole chunks of 8; the rest is dropped");
+    assertEquals(List.of(1, 101, 102, 103, 104, 105, 106, 107),
+        java.util.Arrays.stream(w.get(0).tokens()).boxed().toList());
+    assertEquals(List.of(1, 109, 110, 111, 112, 113, 114, 115),
+        java.util.Arrays.stream(w.get(1).tokens()).boxed().toList());
+    assertEquals(4, w.get(0).firstScored());
+    // Odd lengths: llama-perplexity's first = n / 2 rounds down.
+    assertEquals(3, AccuracyEval.chunks(tokens, 7).get(0).firstScored());
+    assertEquals(0, AccuracyEval.chunks(new int[5], 8).size());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> AccuracyEval.chunks(tokens, 1));
+    assertEquals(AccuracyEval.Scoring.LLAMA_PERPLEXITY,
+        AccuracyEval.Scoring.parse("llama-perplexity"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> AccuracyEval.Scoring.parse("chunks"));
+  }
+
+  /**
+   * On the standard text: the whole text with one BOS makes tokens / 512 chunks, and the float
+   * reference scores 255 positions of each (positions 256 .. 510), no more.
+   */
+  @Test
+  void llamaPerplexityScoringScoresTheSecondHalfOfEachChunk() throws IOException {
+    LlamaWeights w = Llama2cReader.read(TestModels.storiesBin());
+    Tokenizer tok = new Tokenizer(Llama2cTokenizerReader.read(TestModels.tok512(), 512));
+    String text = Files.readString(evalText(), StandardCharsets.UTF_8);
+    int[] all = tok.encode(text, true, false);
+    List<AccuracyEval.Window> chunks =
+        AccuracyEval.windows(text, tok, AccuracyEval.Scoring.LLAMA_PERPLEXITY, 512);
+    assertEquals(all.length / 512, chunks.size());
+    assertEquals(all[513], chunks.get(1).tokens()[1]);
+    assertEquals(Tokenizer.BOS, chunks.get(1).tokens()[0]);
+    List<AccuracyEval.Window> two = chunks.subList(0, 2);
+    AccuracyEval.Reference ref = AccuracyEval.reference(w, two, i -> { });
+    assertEquals(2 * 255, ref.nextTokens().length);
+    assertEquals(all[257], ref.nextTokens()[0], "the first scored prediction is of token 257");
+    assertEquals(all[512 + 511], ref.nextTokens()[509]);
+    assertEquals(3, AccuracyEval.windows(text, tok, AccuracyEval.Scoring.STORY, 512).subList(0, 3)
+        .size());
   }
 }

@@ -32,4 +32,18 @@ public final class TestModels {
   public static Path tok512() {
     return require(SharedModels.TOK512);
   }
+
+  /** The standard evaluation text, beside the shared models in ../shared/eval/. */
+  public static Path evalText() {
+    Path p = storiesBin().getParent().resolve("../eval/stories260K-sampled-64.txt").normalize();
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      String msg = "evaluation text not found at " + p
+          + " (it sits beside the shared models, in ../shared/eval/)";
+      if (Boolean.getBoolean("q35.requireModels")) {
+        fail(msg);
+      }
+      Assumptions.abort(msg);
+    }
+    return p;
+  }
 }
