@@ -53,7 +53,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
       description = "Comma-separated formats; '+cls' also quantizes the classifier, '+gptq'"
-          + " chooses the codes with GPTQ (default: ${DEFAULT-VALUE}).")
+          + " chooses the codes with GPTQ, '+clip' each group's range by a two-sided clipping"
+          + " search weighted by the calibration (default: ${DEFAULT-VALUE}).")
   String formats = DEFAULT_FORMATS;
 
   @Option(names = "--stories", paramLabel = "N", description = "Use only the first N stories.")
@@ -142,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
     for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
       Quantizer quantizer = Quantizer.roundToNearest(f.format());
-      if (f.gptq()) {
+      if (f.calibrated()) {
         if (hessians == null) {
           System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
               + " itself (seeds %d..%d, %d positions)%n", CALIBRATION_SEQUENCES, CALIBRATION_SEED,
@@ -150,7 +151,7 @@ final class EvalCommand implements Callable<Integer> {
           hessians = Gptq.calibrate(weights, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
               CALIBRATION_SEED);
         }
-        quantizer = Gptq.quantizer(f.format(), hessians);
+        quantizer = Gptq.quantizer(f.format(), hessians, new Gptq.Options(f.gptq(), f.clip()));
       }
       q35.llama.LinearFactory factory =
           BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
@@ -179,22 +180,31 @@ final class EvalCommand implements Callable<Integer> {
   static final long CALIBRATION_SEED = 1001;
 
   /** One requested row: a format, and whether GPTQ picks the codes and the classifier is in. */
-  record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, String label) {
+  record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, boolean clip,
+      String label) {
     static FormatSpec parse(String text) {
       String name = text.trim();
       boolean cls = false;
       boolean gptq = false;
-      while (name.endsWith("+cls") || name.endsWith("+gptq")) {
+      boolean clip = false;
+      while (name.endsWith("+cls") || name.endsWith("+gptq") || name.endsWith("+clip")) {
         if (name.endsWith("+cls")) {
           cls = true;
-          name = name.substring(0, name.length() - 4);
-        } else {
+        } else if (name.endsWith("+gptq")) {
           gptq = true;
-          name = name.substring(0, name.length() - 5);
+        } else {
+          clip = true;
         }
+        name = name.substring(0, name.lastIndexOf('+'));
       }
       WeightFormat f = WeightFormat.parse(name);
-      return new FormatSpec(f, cls, gptq, f + (gptq ? "+gptq" : "") + (cls ? "+cls" : ""));
+      return new FormatSpec(f, cls, gptq, clip,
+          f + (gptq ? "+gptq" : "") + (clip ? "+clip" : "") + (cls ? "+cls" : ""));
+    }
+
+    /** Whether the row needs the calibration (GPTQ or the clipping search). */
+    boolean calibrated() {
+      return gptq || clip;
     }
   }
 
@@ -220,9 +230,13 @@ final class EvalCommand implements Callable<Integer> {
             + (chunk == 512 ? "" : " --chunk " + chunk)) + "`. Every linear layer"
         + " (wq, wk, wv, wo, w1, w2, w3) is quantized; the classifier only in `+cls` rows. Rows"
         + " without `+gptq` round each weight to the nearest lattice point (the kernel's"
-        + " quantizer, spec/quantization.md); `+gptq` rows choose the codes with GPTQ, calibrated"
-        + " on 32 sequences of 256 positions that the float model samples itself (seeds"
-        + " 1001-1032, temperature 1), never on the evaluation text."
+        + " quantizer, spec/quantization.md); `+gptq` rows choose the codes with GPTQ (each"
+        + " group's range shrunk symmetrically where that lowers its error); `+clip` rows choose"
+        + " each group's range by a two-sided search (the low and the high end shrunk by 1 to"
+        + " 0.75 each, in steps of 0.025), minimising the group's rounding error weighted by each"
+        + " input's mean square activation, then round to nearest (or run GPTQ, with `+gptq`)."
+        + " Both are calibrated on 32 sequences of 256 positions that the float model samples"
+        + " itself (seeds 1001-1032, temperature 1), never on the evaluation text."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");
     sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"

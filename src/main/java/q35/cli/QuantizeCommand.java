@@ -46,6 +46,10 @@ final class QuantizeCommand implements Callable<Integer> {
       + " the float model samples itself (the same calibration as eval's +gptq rows).")
   boolean gptq;
 
+  @Option(names = "--clip", description = "Choose each group's range by a two-sided clipping"
+      + " search weighted by the same calibration (eval's +clip rows); with --gptq, inside GPTQ.")
+  boolean clip;
+
   @Override
   public Integer call() throws Exception {
     Path in = this.in;
@@ -67,7 +71,7 @@ final class QuantizeCommand implements Callable<Integer> {
     long start = System.nanoTime();
     // A llama2.c checkpoint streams from a memory mapping, tensor by tensor, so it may be larger
     // than the heap; other formats (and GPTQ, which runs the float model) load whole.
-    boolean stream = !gptq && ModelLoader.hasExtension(in, ".bin");
+    boolean stream = !gptq && !clip && ModelLoader.hasExtension(in, ".bin");
     WeightSource weights;
     Vocabulary vocab;
     LoadedModel m = null;
@@ -90,11 +94,11 @@ final class QuantizeCommand implements Callable<Integer> {
           + 1;
       ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
       q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
-      if (m != null && gptq && wf.kind() != WeightFormat.Kind.F32) {
+      if (m != null && (gptq || clip) && wf.kind() != WeightFormat.Kind.F32) {
         java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.floatWeights(),
             new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
             EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
-        quantizer = q35.gptq.Gptq.quantizer(wf, h);
+        quantizer = q35.gptq.Gptq.quantizer(wf, h, new q35.gptq.Gptq.Options(gptq, clip));
       }
       Q35Container.write(out, weights, vocab, wf, quantizeClassifier,
           String.valueOf(in.getFileName()), bar, quantizer);

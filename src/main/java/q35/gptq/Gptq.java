@@ -26,7 +26,8 @@ import q35.quant.WeightFormat;
  *
  * <p>Groups take their scale and offset from the error-compensated weights when the column loop
  * reaches the group's first column, with the kernel's own rules ({@code WeightQuant.scale},
- * {@code offset}, {@code latticeValue}).
+ * {@code offset}, {@code latticeValue}). The same calibration also serves round-to-nearest with
+ * a clipping search and no error feedback ({@link Options}: eval's +clip rows).
  */
 public final class Gptq {
 
@@ -76,27 +77,54 @@ public final class Gptq {
   }
 
   /**
+   * How the codes are chosen from the calibration: with GPTQ's error feedback or each weight
+   * to its nearest lattice value ({@code compensate}), and each group's range by a symmetric
+   * or a two-sided clipping search ({@code twoSidedClip}), both weighted by the calibration's
+   * input energy (H's diagonal).
+   */
+  public record Options(boolean compensate, boolean twoSidedClip) {}
+
+  /** GPTQ as the accuracy table's +gptq rows run it: error feedback, symmetric clipping. */
+  public static final Options GPTQ = new Options(true, false);
+
+  /**
    * The codes of one matrix: GPTQ with its calibration matrix, or round-to-nearest when the
    * calibration saw no input for that tensor.
    */
   public static Quantizer quantizer(WeightFormat format,
       Map<String, double[]> hessians) {
+    return quantizer(format, hessians, GPTQ);
+  }
+
+  /**
+   * The codes of one matrix chosen with {@code options} and its calibration matrix, or
+   * round-to-nearest on min/max when the calibration saw no input for that tensor.
+   */
+  public static Quantizer quantizer(WeightFormat format, Map<String, double[]> hessians,
+      Options options) {
     return (tensor, w, n, k) -> {
       double[] h = hessians.get(tensor);
-      return h == null ? QuantizedMatrix.quantize(format, w, n, k) : quantize(format, w, n, k, h);
+      return h == null ? QuantizedMatrix.quantize(format, w, n, k)
+          : quantize(format, w, n, k, h, options);
     };
   }
 
   /** GPTQ-quantizes a row-major n x k matrix given H (k x k, row-major). */
   public static QuantizedMatrix quantize(WeightFormat format, float[] w, int n, int k,
       double[] hessian) {
+    return quantize(format, w, n, k, hessian, GPTQ);
+  }
+
+  /** Quantizes a row-major n x k matrix given H (k x k, row-major), as {@code options} say. */
+  public static QuantizedMatrix quantize(WeightFormat format, float[] w, int n, int k,
+      double[] hessian, Options options) {
     if (format.kind() == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
     // Validate shape and values exactly as plain quantization does (NaN, 2^32, group size).
     QuantizedMatrix plain = QuantizedMatrix.quantize(format, w, n, k);
     int g = plain.groupSize();
-    double[] u = inverseCholeskyUpper(hessian, k);
+    double[] u = options.compensate() ? inverseCholeskyUpper(hessian, k) : new double[0];
     int groups = plain.groups();
     float[] scales = new float[n * groups];
     float[] offsets = new float[n * groups];
@@ -111,7 +139,8 @@ public final class Gptq {
       float m = 0f;
       for (int i = 0; i < k; i++) {
         if (i % g == 0) {
-          float[] sm = groupParams(format.kind(), row, i, Math.min(k, i + g), hessian, k);
+          float[] sm = groupParams(format.kind(), row, i, Math.min(k, i + g), hessian, k,
+              options.twoSidedClip());
           s = sm[0];
           m = sm[1];
           scales[j * groups + i / g] = s;
@@ -120,6 +149,9 @@ public final class Gptq {
         int q = format.kind() == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[i], s, m)
             : WeightQuant.latticeValue((float) row[i], s, m, q35 && i % 2 == 1);
         lattice[j][i] = q;
+        if (!options.compensate()) {
+          continue;
+        }
         double err = (row[i] - WeightQuant.dequantizeValue(q, s, m)) / u[i * k + i];
         for (int t = i + 1; t < k; t++) {
           row[t] -= err * u[i * k + t];
@@ -147,11 +179,14 @@ public final class Gptq {
 
   /**
    * Scale and offset of the group {@code row[start..end)}: the kernel's min/max rule applied to
-   * the range shrunk about its midpoint by the factor (of {@link #SHRINK}) that minimises the
-   * group's rounding error weighted by H's diagonal (outliers are clipped when that pays).
+   * the range shrunk toward its midpoint by the factors (of {@link #SHRINK}) that minimise the
+   * group's rounding error weighted by H's diagonal (outliers are clipped when that pays). The
+   * symmetric search shrinks both ends by one factor; the two-sided search shrinks the low and
+   * the high end by a factor each (every pair, the symmetric ones among them), because q35's
+   * grid is not symmetric (its odd positions stop one step short of the high end).
    */
   static float[] groupParams(WeightFormat.Kind kind, double[] row, int start, int end,
-      double[] h, int k) {
+      double[] h, int k, boolean twoSided) {
     double lo = row[start];
     double hi = lo;
     for (int t = start; t < end; t++) {
@@ -161,28 +196,40 @@ public final class Gptq {
     double mid = (lo + hi) / 2;
     float[] best = null;
     double bestErr = Double.POSITIVE_INFINITY;
-    for (double r : SHRINK) {
-      float l = (float) (mid - (mid - lo) * r);
-      float u = (float) (mid + (hi - mid) * r);
-      float s = kind == WeightFormat.Kind.Q8 ? Q8Baseline.scale(l, u) : WeightQuant.scale(l, u);
-      float m = kind == WeightFormat.Kind.Q8 ? Q8Baseline.offset(l, s) : WeightQuant.offset(l, s);
-      double err = 0;
-      for (int t = start; t < end; t++) {
-        int q = kind == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[t], s, m)
-            : WeightQuant.latticeValue((float) row[t], s, m,
-                kind == WeightFormat.Kind.Q35 && t % 2 == 1);
-        double d = row[t] - WeightQuant.dequantizeValue(q, s, m);
-        err += h[t * k + t] * d * d;
-      }
-      if (err < bestErr) {
-        bestErr = err;
-        best = new float[] {s, m};
+    for (double rl : SHRINK) {
+      for (double rh : twoSided ? SHRINK : new double[] {rl}) {
+        float l = (float) (mid - (mid - lo) * rl);
+        float u = (float) (mid + (hi - mid) * rh);
+        float s = kind == WeightFormat.Kind.Q8 ? Q8Baseline.scale(l, u) : WeightQuant.scale(l, u);
+        float m = kind == WeightFormat.Kind.Q8 ? Q8Baseline.offset(l, s) : WeightQuant.offset(l, s);
+        double err = groupError(kind, row, start, end, h, k, s, m);
+        if (err < bestErr) {
+          bestErr = err;
+          best = new float[] {s, m};
+        }
       }
     }
     if (best == null) {
       throw new IllegalStateException("no shrink factor was tried");
     }
     return best;
+  }
+
+  /**
+   * The rounding error of the group {@code row[start..end)} with scale s and offset m: the sum
+   * over its weights of H's diagonal times the squared difference to the nearest lattice value.
+   */
+  static double groupError(WeightFormat.Kind kind, double[] row, int start, int end, double[] h,
+      int k, float s, float m) {
+    double err = 0;
+    for (int t = start; t < end; t++) {
+      int q = kind == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[t], s, m)
+          : WeightQuant.latticeValue((float) row[t], s, m,
+              kind == WeightFormat.Kind.Q35 && t % 2 == 1);
+      double d = row[t] - WeightQuant.dequantizeValue(q, s, m);
+      err += h[t * k + t] * d * d;
+    }
+    return err;
   }
 
   /**
