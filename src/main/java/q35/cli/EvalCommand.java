@@ -38,7 +38,9 @@ import q35.quant.WeightFormat;
 final class EvalCommand implements Callable<Integer> {
 
   static final String DEFAULT_FORMATS = "q35,q35-g128,q35-g64,q35-g32,int4,int4-g64,int4-g32,q8,"
-      + "q35-g32+cls,q35+gptq,q35-g64+gptq,q35-g32+gptq,q35-g16+gptq,int4-g32+gptq";
+      + "q35-g32+cls,q35+gptq,q35-g64+gptq,q35-g32+gptq,q35-g16+gptq,int4-g32+gptq,"
+      + "q35+clip,q35-g32+clip,int4-g32+clip,q35+gptq+clip,q35-g32+gptq+clip,"
+      + "q35-g16+gptq+clip,int4-g32+gptq+clip";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
