@@ -55,7 +55,8 @@ public final class Bounds {
           + Math.abs((double) m[p] * xScale * xq[i]);
     }
     return quantError + gamma(groups + 4) * exactQuantized * 1.0001
-        + gamma(k + 1) * absProducts + (2 * groups + 4) * ETA;
+        + gamma(k + 1) * absProducts + (1 + gamma(k)) * k * ETA / 2
+        + (2 * groups + 4) * ETA;
   }
 
   /** gamma_n = n u / (1 - n u), the classic bound for n successive roundings. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -106,6 +107,31 @@ class MatvecProperties {
       double err = Math.abs((double) out[j] - ref);
       assertTrue(err <= bound, "row " + j + ": |" + out[j] + " - " + ref + "| = " + err
           + " > " + bound);
+    }
+  }
+
+  /**
+   * The counterexample to theorem 6 without its underflow term (spec/error-bounds.md): every
+   * product underflows to -0 in the float reference, so y_f = 0, while the exact sum is
+   * -6.51 η and the kernel's output -7 η. Both formats.
+   */
+  @Example
+  void underflowingProductsOfThePlainReferenceAreWithinTheorem6() {
+    float[] w = new float[14];
+    float[] x = new float[14];
+    java.util.Arrays.fill(w, 465 * Float.MIN_VALUE);
+    java.util.Arrays.fill(x, -1e-3f);
+    for (int format : new int[] {QuantMatrix.FORMAT_Q35, QuantMatrix.FORMAT_INT4}) {
+      Case c = new Case(format, 1, 14, 14, w, x);
+      floatOutputIsWithinTheorem6OfAPlainFloatMatvec(c);
+      // The case is the one that matters: the reference is 0 and the kernel's output is not.
+      Quantized q = Quantized.of(c);
+      byte[] xq = new byte[14];
+      float xScale = Activations.quantize(x, 0, 14, xq, 0);
+      float[] out = new float[1];
+      QuantMatrix.matvec(format, q.packed(), q.scales(), q.offsets(), 1, 14, 14, xq, xScale,
+          out);
+      org.junit.jupiter.api.Assertions.assertEquals(-7 * Float.MIN_VALUE, out[0]);
     }
   }
 
