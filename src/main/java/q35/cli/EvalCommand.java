@@ -125,13 +125,12 @@ final class EvalCommand implements Callable<Integer> {
           weights.config().seqLen());
       return 2;
     }
-    List<int[]> storyTokens = AccuracyEval.tokenizeStories(body, tok);
-    if (stories > 0 && stories < storyTokens.size()) {
-      storyTokens = storyTokens.subList(0, stories);
-      body = String.join("\n\n", AccuracyEval.stories(body).subList(0, stories));
+    List<String> all = AccuracyEval.stories(body);
+    if (stories > 0 && stories < all.size()) {
+      // The first N stories, for either scoring: they split back into the same N stories.
+      body = String.join("\n\n", all.subList(0, stories));
     }
-    List<AccuracyEval.Window> seqs = how == AccuracyEval.Scoring.STORY
-        ? AccuracyEval.perStory(storyTokens) : AccuracyEval.windows(body, tok, how, chunk);
+    List<AccuracyEval.Window> seqs = AccuracyEval.windows(body, tok, how, chunk);
     int tokens = seqs.stream().mapToInt(s -> s.tokens().length).sum();
     System.err.printf("eval: %d %s, %d tokens (with BOS) from %s, scoring %s%n", seqs.size(),
         how == AccuracyEval.Scoring.STORY ? "stories" : "chunks", tokens, textPath, how.label());

@@ -39,9 +39,13 @@ final class AccuracyChart {
       return this == MEAN_KL ? value : value - 1;
     }
 
+    /** The value a plotted quantity stands for: the inverse of {@link #plotted}. */
+    double value(double plotted) {
+      return this == MEAN_KL ? plotted : plotted + 1;
+    }
+
     String tickLabel(double plotted) {
-      double v = this == MEAN_KL ? plotted : plotted + 1;
-      return trim(String.format(Locale.ROOT, this == MEAN_KL ? "%.4f" : "%.4f", v));
+      return trim(String.format(Locale.ROOT, "%.4f", value(plotted)));
     }
   }
 
@@ -100,16 +104,13 @@ final class AccuracyChart {
       b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
           + " stroke=\"#8250df\" stroke-width=\"4\" stroke-linecap=\"round\"><title>%s</title>"
           + "</line>%n", p.x(r.lo()), p.y(r.value()), p.x(r.hi()), p.y(r.value()),
-          ReportHtml.esc(r.label() + ": " + metricText(metric, r.value()) + ", "
-              + bitsText(r))));
+          title(metric, r)));
     }
     for (Point r : rows) {
       String color = color(r.family());
       b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\""
           + " fill=\"%s\" stroke=\"%s\" stroke-width=\"1.8\"><title>%s</title></circle>%n",
-          p.x(r.lo()), p.y(r.value()), r.gptq() ? color : "#ffffff", color,
-          ReportHtml.esc(r.label() + ": " + metricText(metric, r.value()) + ", "
-              + bitsText(r))));
+          p.x(r.lo()), p.y(r.value()), r.gptq() ? color : "#ffffff", color, title(metric, r)));
     }
     labels(b, p, all);
     legend(b);
@@ -338,15 +339,13 @@ final class AccuracyChart {
     };
   }
 
-  private static String metricText(Metric metric, double plotted) {
-    return metric == Metric.MEAN_KL
-        ? String.format(Locale.ROOT, "mean KL %.4f", plotted)
-        : String.format(Locale.ROOT, "perplexity ratio %.4f", plotted + 1);
-  }
-
-  private static String bitsText(Point q) {
-    return q.lo() == q.hi() ? String.format(Locale.ROOT, "%.3f bits per weight", q.lo())
+  /** A point's tooltip: its label, value and bits per weight, escaped for SVG. */
+  private static String title(Metric metric, Point q) {
+    String value = String.format(Locale.ROOT, metric == Metric.MEAN_KL ? "mean KL %.4f"
+        : "perplexity ratio %.4f", metric.value(q.value()));
+    String bits = q.lo() == q.hi() ? String.format(Locale.ROOT, "%.3f bits per weight", q.lo())
         : String.format(Locale.ROOT, "%.1f to %.1f bits per weight", q.lo(), q.hi());
+    return ReportHtml.esc(q.label() + ": " + value + ", " + bits);
   }
 
   /** A number without trailing zeros after its decimal point. */

@@ -169,21 +169,13 @@ public final class KeyProver {
   /** The folder of the proof scripts, in the proof directory. */
   public static final String SCRIPT_DIR = "scripts";
 
-  /** How a strategy description names the script that made the proof. */
-  private static final String SCRIPT_MARK = ", script ";
-
   /**
-   * The script (relative to the proof directory, e.g. {@code scripts/X.script}) that a strategy
-   * description of {@link #proveOne} names, or "" for auto mode.
+   * The proof script of a contract ({@code Class.method(params).kind.n}) in the proof directory,
+   * from its {@code keyStrategy}, or null when auto mode proves it.
    */
-  public static String scriptOf(String strategy) {
-    int at = strategy.indexOf(SCRIPT_MARK + SCRIPT_DIR + "/");
-    if (at < 0) {
-      return "";
-    }
-    String rest = strategy.substring(at + SCRIPT_MARK.length());
-    int end = rest.indexOf(' ');
-    return end < 0 ? rest : rest.substring(0, end);
+  public static @Nullable Path scriptFile(Options options, String key) {
+    @Nullable String name = options.strategyOverrides().getOrDefault(key, Map.of()).get(SCRIPT);
+    return name == null ? null : options.proofDir().resolve(SCRIPT_DIR).resolve(name);
   }
 
   /**
@@ -590,9 +582,8 @@ public final class KeyProver {
     Map<String, String> overrides = new TreeMap<>(settings);
     overrides.remove(MAX_STEPS);
     overrides.remove(TIMEOUT_SECONDS);
-    @Nullable String scriptName = overrides.remove(SCRIPT);
-    @Nullable Path scriptFile = scriptName == null ? null
-        : options.proofDir().resolve(SCRIPT_DIR).resolve(scriptName);
+    overrides.remove(SCRIPT);
+    @Nullable Path scriptFile = scriptFile(options, key);
     @Nullable String script = scriptFile == null ? null
         : Files.readString(scriptFile, java.nio.charset.StandardCharsets.UTF_8);
     if (script != null) {
@@ -621,7 +612,8 @@ public final class KeyProver {
       proof = attempt(env, contract, strategy(att[0], att[1], overrides), steps, timeout,
           script, scriptFile);
       strategy = describe(att[0], att[1], steps, timeout, overrides)
-          + (scriptName == null ? "" : SCRIPT_MARK + SCRIPT_DIR + "/" + scriptName + " (manifest)");
+          + (scriptFile == null ? ""
+              : ", script " + SCRIPT_DIR + "/" + scriptFile.getFileName() + " (manifest)");
       if (proof.closed()) {
         break;
       }
@@ -730,9 +722,10 @@ public final class KeyProver {
       return;
     }
     int shown = 0;
+    int limit = Integer.getInteger("q35.key.debugGoals", 3);
     System.err.println(proof.openGoals().size() + " open goals of " + what);
     for (de.uka.ilkd.key.proof.Goal g : proof.openGoals()) {
-      if (shown++ == Integer.getInteger("q35.key.debugGoals", 3)) {
+      if (shown++ == limit) {
         break;
       }
       System.err.println("OPEN GOAL of " + what + ":\n" + de.uka.ilkd.key.pp.LogicPrinter

@@ -66,9 +66,8 @@ public final class ProofReports {
       o.addProperty("status", r.status());
       o.addProperty("expected", r.expected());
       o.addProperty("strategy", r.strategy());
-      String script = KeyProver.scriptOf(r.strategy());
-      o.addProperty("script", script.isEmpty() ? ""
-          : options.proofDir().resolve(script).toString());
+      @Nullable Path script = KeyProver.scriptFile(options, r.key());
+      o.addProperty("script", script == null ? "" : script.toString());
       o.addProperty("nodes", r.nodes());
       o.addProperty("branches", r.branches());
       o.addProperty("openGoals", r.openGoals());
