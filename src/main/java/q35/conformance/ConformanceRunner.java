@@ -18,6 +18,7 @@ import q35.backend.PreparedMatrix;
 import q35.backend.ReferenceBackend;
 import q35.kernel.Activations;
 import q35.kernel.Codes;
+import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 import q35.quant.QuantizedMatrix;
@@ -139,6 +140,7 @@ public final class ConformanceRunner {
         case "ActivationQuantTest" -> activationQuant(t, backend);
         case "MatvecTest" -> matvec(t, backend);
         case "MatmulTest" -> matmul(t, backend);
+        case "InputOrderTest" -> inputOrder(t);
         default -> "unknown test type " + type;
       };
       if (!expectValid) {
@@ -185,6 +187,23 @@ public final class ConformanceRunner {
       return "unpack of " + code + " does not give the pair back";
     }
     return "";
+  }
+
+  /** format.md section 6: the kernel's order check (after the shape check) and its gather. */
+  static String inputOrder(JsonObject t) {
+    int k = t.get("k").getAsInt();
+    int[] order = ints(t.getAsJsonArray("order"));
+    float[] x = floats(t.getAsJsonArray("x"));
+    if (order.length != k || x.length != k) {
+      throw new IllegalStateException("vector: order and x must hold k entries");
+    }
+    WeightQuant.checkShape(1, k, k);
+    InputOrder.check(order, k, new int[k]);
+    float[] out = new float[k];
+    InputOrder.gather(x, 0, order, k, out, 0);
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "gathered", out, floats(t.getAsJsonArray("gathered")));
+    return err.toString();
   }
 
   static String codeStream(JsonObject t) {

@@ -24,9 +24,11 @@ public final class VectorFile {
   private static final Pattern FLOAT = Pattern.compile("[0-9a-f]{8}");
   private static final Pattern HEX = Pattern.compile("([0-9a-f]{2})*");
   private static final Set<String> INTS = Set.of("tcId", "n", "k", "g", "m", "hi", "lo", "code");
-  private static final Set<String> INT_ARRAYS = Set.of("codes", "lattice", "xq", "acc", "sums");
+  private static final Set<String> INT_ARRAYS = Set.of("codes", "lattice", "xq", "acc", "sums",
+      "order");
   private static final Set<String> FLOAT_ARRAYS =
-      Set.of("weights", "scales", "offsets", "dequantized", "x", "out", "xScales");
+      Set.of("weights", "scales", "offsets", "dequantized", "x", "out", "xScales",
+          "gathered");
   private static final Set<String> FLOATS = Set.of("scale", "xScale");
   private static final Set<String> STRINGS = Set.of("result", "error", "format", "comment");
   /** Per test type: the inputs, then the outputs a valid test must have. */
@@ -41,7 +43,8 @@ public final class VectorFile {
       "MatmulTest", new String[][] {{"format", "n", "k", "g", "packed", "scales", "offsets",
           "m", "xq", "xScales"}, {"out"}},
       "MatvecTest", new String[][] {{"format", "n", "k", "g", "packed", "scales", "offsets",
-          "xq", "xScale"}, {"out", "acc", "sums"}});
+          "xq", "xScale"}, {"out", "acc", "sums"}},
+      "InputOrderTest", new String[][] {{"k", "order", "x"}, {"gathered"}});
 
   private VectorFile() {}
 

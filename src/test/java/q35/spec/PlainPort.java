@@ -47,11 +47,25 @@ final class PlainPort {
       case "ActivationQuantTest" -> activationQuant(t);
       case "MatvecTest" -> matvec(t);
       case "MatmulTest" -> matmul(t);
+      case "InputOrderTest" -> inputOrder(t);
       default -> "unknown type " + type;
     };
   }
 
   // ------------------------------------------------------------------ format.md
+
+  /** format.md section 6 on a valid vector: x in stored order, compared as bit patterns. */
+  static String inputOrder(JsonObject t) {
+    int[] order = ints(t, "order");
+    JsonArray x = t.getAsJsonArray("x");
+    JsonArray want = t.getAsJsonArray("gathered");
+    for (int i = 0; i < order.length; i++) {
+      if (!x.get(order[i]).getAsString().equals(want.get(i).getAsString())) {
+        return "gathered[" + i + "]";
+      }
+    }
+    return "";
+  }
 
   static int pairCode(int hi, int lo) {
     return ((hi + 16) % 16) * 8 + (lo + 8) % 8;

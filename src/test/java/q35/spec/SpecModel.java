@@ -538,6 +538,29 @@ public final class SpecModel {
   }
 
   /** Reference error: the spec's error code for an invalid input. */
+  // ------------------------------------------------------------------ input order (format.md 6)
+
+  /** format.md section 6: the order must be a permutation of 0 .. k - 1 (INPUT_ORDER). */
+  static void checkInputOrder(long[] order) {
+    boolean[] seen = new boolean[order.length];
+    for (long v : order) {
+      if (v < 0 || v >= order.length || seen[(int) v]) {
+        throw new SpecError("INPUT_ORDER");
+      }
+      seen[(int) v] = true;
+    }
+  }
+
+  /** The activations in stored order, x'[i] = x[order[i]], as binary32 bit patterns. */
+  static int[] gather(int[] xBits, long[] order) {
+    checkInputOrder(order);
+    int[] out = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      out[i] = xBits[(int) order[i]];
+    }
+    return out;
+  }
+
   public static final class SpecError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

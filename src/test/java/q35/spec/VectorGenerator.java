@@ -26,7 +26,7 @@ import q35.spec.SpecModel.SpecError;
 public final class VectorGenerator {
 
   static final String SCHEMA = "q35_vectors_schema.json";
-  static final String SPEC_VERSION = "1.1";
+  static final String SPEC_VERSION = "1.2";
   static final java.util.regex.Pattern FLAT_ARRAY =
       java.util.regex.Pattern.compile("\\[([^\\[\\]{}]*)\\]");
 
@@ -41,6 +41,7 @@ public final class VectorGenerator {
     files.put("weight_quant.json", new VectorGenerator().weightQuant());
     files.put("activation_quant.json", new VectorGenerator().activationQuant());
     files.put("matvec.json", new VectorGenerator().matvec());
+    files.put("input_order.json", new VectorGenerator().inputOrder());
     return files;
   }
 
@@ -56,6 +57,68 @@ public final class VectorGenerator {
           StandardCopyOption.REPLACE_EXISTING);
       System.out.println("wrote " + dir.resolve(e.getKey()));
     }
+  }
+
+  // ------------------------------------------------------------------ input order
+
+  String inputOrder() {
+    JsonArray tests = new JsonArray();
+    tests.add(orderTest("identity", new long[] {0, 1, 2, 3}, "Identity"));
+    tests.add(orderTest("one input", new long[] {0}, "Single"));
+    tests.add(orderTest("reversed, odd k", new long[] {4, 3, 2, 1, 0}, "Typical"));
+    tests.add(orderTest("salience pairs: ranks 0, 5, 1, 4, 2, 3 of inputs by energy",
+        new long[] {3, 0, 5, 1, 4, 2}, "Typical"));
+    long[] big = new long[172];
+    java.util.Random r = new java.util.Random(35);
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i;
+    }
+    for (int i = big.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      long t = big[i];
+      big[i] = big[j];
+      big[j] = t;
+    }
+    tests.add(orderTest("random permutation of 172", big, "Typical"));
+    tests.add(orderTest("entry 4 repeats entry 0", new long[] {2, 0, 1, 3, 2}, "Repeated"));
+    tests.add(orderTest("entry equal to k", new long[] {0, 1, 3}, "OutOfRange"));
+    tests.add(orderTest("negative entry", new long[] {0, -1, 1}, "OutOfRange"));
+    tests.add(orderTest("entry 65535, the largest u16", new long[] {65535, 0}, "OutOfRange"));
+    tests.add(orderTest("empty order", new long[0], "BadShape"));
+    Map<String, String> notes = new LinkedHashMap<>();
+    notes.put("Identity", "the order every matrix without one has");
+    notes.put("Single", "k = 1");
+    notes.put("Typical", "a permutation; x' = x[order[i]], bit for bit (NaN never reaches it:"
+        + " activations are checked by quantization.md section 3)");
+    notes.put("Repeated", "an input appears twice: INPUT_ORDER");
+    notes.put("OutOfRange", "an entry outside [0, k): INPUT_ORDER");
+    notes.put("BadShape", "k = 0: a matrix has k >= 1 (SHAPE)");
+    JsonArray groups = new JsonArray();
+    groups.add(group("InputOrderTest", tests));
+    return file("q35-input-order", notes, groups, tests.size());
+  }
+
+  JsonObject orderTest(String comment, long[] order, String flag) {
+    JsonObject t = test(comment, flag);
+    t.addProperty("k", order.length);
+    t.add("order", longs(order));
+    // x holds distinct values, signed zeros and a subnormal, so a wrong gather shows
+    int[] x = new int[order.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i == 1 ? 0x80000000 : i == 2 ? 0x00000001 : f((float) (i * 1.25 - 3));
+    }
+    t.add("x", floats(x));
+    if (order.length == 0) {
+      invalid(t, "SHAPE");
+    } else {
+      try {
+        t.add("gathered", floats(SpecModel.gather(x, order)));
+        valid(t);
+      } catch (SpecModel.SpecError e) {
+        invalid(t, e.getMessage());
+      }
+    }
+    return t;
   }
 
   // ------------------------------------------------------------------ helpers

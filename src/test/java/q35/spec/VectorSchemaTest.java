@@ -33,7 +33,7 @@ class VectorSchemaTest {
       files = s.filter(p -> p.toString().endsWith(".json") && !p.toString().contains("schema"))
           .toList();
     }
-    assertEquals(5, files.size());
+    assertEquals(6, files.size());
     for (Path f : files) {
       JsonNode root = mapper.readTree(f.toFile());
       Set<ValidationMessage> errors = schema.validate(root);
