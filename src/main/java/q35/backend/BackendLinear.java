@@ -1,6 +1,8 @@
 package q35.backend;
 
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import q35.kernel.InputOrder;
 import q35.llama.FloatLinear;
 import q35.llama.Linear;
 import q35.llama.LinearFactory;
@@ -12,12 +14,18 @@ import q35.quant.WeightFormat;
  * A linear layer on a quantized matrix, computed by a backend: int8 activations, int32
  * accumulators, float result (spec/matmul.md section 6). Every quantized layer of the
  * transformer is one of these, so every product with q35 weights goes through a backend.
+ *
+ * <p>A matrix with a stored input order (spec/format.md section 6) gets its activations in that
+ * order here, through the kernel's {@link InputOrder#gather}, before any backend sees them, so
+ * every backend computes on the stored columns as they are.
  */
 public final class BackendLinear implements Linear {
   private final PreparedMatrix prepared;
+  private final int @Nullable [] inputOrder;
 
   public BackendLinear(PreparedMatrix prepared) {
     this.prepared = prepared;
+    this.inputOrder = prepared.matrix().inputOrder();
   }
 
   @Override
@@ -41,7 +49,16 @@ public final class BackendLinear implements Linear {
     int k = prepared.cols();
     int n = prepared.rows();
     Linear.checkRows(m, n, k, x, out);
-    float[] in = x.length == m * k ? x : java.util.Arrays.copyOf(x, m * k);
+    float[] in;
+    int[] order = inputOrder;
+    if (order != null) {
+      in = new float[m * k];
+      for (int r = 0; r < m; r++) {
+        InputOrder.gather(x, r * k, order, k, in, r * k);
+      }
+    } else {
+      in = x.length == m * k ? x : java.util.Arrays.copyOf(x, m * k);
+    }
     if (out.length == m * n) {
       prepared.apply(m, in, out);
     } else {

@@ -108,7 +108,7 @@ public final class ReferenceBackend implements Backend {
     public void dequantize(float[] out) {
       if (q8) {
         WeightQuant.checkLength("output", out.length, (long) q.rows() * q.cols());
-        float[] d = q.dequantize();
+        float[] d = q.dequantizeStored();
         System.arraycopy(d, 0, out, 0, d.length);
         return;
       }

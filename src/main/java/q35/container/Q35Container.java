@@ -38,7 +38,12 @@ import q35.quant.WeightFormat;
 public final class Q35Container {
 
   static final byte[] MAGIC = "Q35MODEL".getBytes(StandardCharsets.US_ASCII);
+  /** The version written when no matrix has a stored input order (spec/container.md). */
   static final int VERSION = 1;
+  /** The version written when a matrix has a stored input order; it adds the inputOrder blob. */
+  static final int VERSION_INPUT_ORDER = 2;
+  /** Input orders are stored as u8 or u16, so a matrix with one has at most this many cols. */
+  static final int MAX_ORDERED_COLS = 1 << 16;
   static final int PREAMBLE = 64;
   static final int ALIGN = 64;
   static final long MAX_HEADER = 64L << 20;
@@ -66,6 +71,8 @@ public final class Q35Container {
     private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     private long pos = PREAMBLE;
     private JsonObject blobs = new JsonObject();
+    /** Whether some matrix was written with an input order (container version 2). */
+    boolean inputOrders;
 
     BlobWriter(FileChannel ch) {
       this.ch = ch;
@@ -75,6 +82,24 @@ public final class Q35Container {
       long at = align(pos);
       writeFully(ch, ByteBuffer.wrap(data), at);
       finish(key, at, data.length, crc(data, 0, data.length));
+    }
+
+    /**
+     * A stored input order (spec/container.md section 2): each entry a u8 when there are at
+     * most 256, else a little-endian u16.
+     */
+    void inputOrder(String key, int[] order) throws IOException {
+      int width = QuantizedMatrix.inputOrderEntryBytes(order.length);
+      ByteBuffer b = ByteBuffer.allocate(width * order.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (int v : order) {
+        if (width == 1) {
+          b.put((byte) v);
+        } else {
+          b.putShort((short) v);
+        }
+      }
+      bytes(key, b.array());
+      inputOrders = true;
     }
 
     /** Little-endian float32, through a 1 MiB buffer (no byte copy of the whole tensor). */
@@ -130,6 +155,18 @@ public final class Q35Container {
   public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
       WeightFormat format, boolean quantizeClassifier, String source, IntConsumer progress,
       Quantizer quantizer) throws IOException {
+    write(out, weights, vocabulary, format, t -> format, quantizeClassifier, source, progress,
+        quantizer);
+  }
+
+  /**
+   * As above, with each matrix in the format {@code formatOf} gives its tensor name (mixed
+   * precision; {@code format} is the header's {@code weightFormat}, the main one).
+   */
+  public static void write(Path out, WeightSource weights, @Nullable Vocabulary vocabulary,
+      WeightFormat format, java.util.function.Function<String, WeightFormat> formatOf,
+      boolean quantizeClassifier, String source, IntConsumer progress, Quantizer quantizer)
+      throws IOException {
     LlamaConfig c = weights.config();
     List<TensorSource> tensors = new ArrayList<>();
     addFloat(tensors, "token_embedding", weights::tokenEmbedding, c.vocabSize(), c.dim());
@@ -151,13 +188,15 @@ public final class Q35Container {
         boolean hidden = kind == WeightSource.LayerTensor.W1 || kind == WeightSource.LayerTensor.W3;
         int rows = hidden ? c.hiddenDim() : kv ? c.kvDim() : c.dim();
         int cols = wide ? c.hiddenDim() : c.dim();
-        addMatrix(tensors, name(matrices[i], l), format, () -> weights.layer(kind, layer), rows,
+        String tensor = name(matrices[i], l);
+        addMatrix(tensors, tensor, formatOf.apply(tensor), () -> weights.layer(kind, layer), rows,
             cols, quantizer);
       }
     }
     addFloat(tensors, "rms_final", weights::rmsFinal, 1, c.dim());
     if (quantizeClassifier) {
-      addMatrix(tensors, "wcls", format, weights::classifier, c.vocabSize(), c.dim(), quantizer);
+      addMatrix(tensors, "wcls", formatOf.apply("wcls"), weights::classifier, c.vocabSize(),
+          c.dim(), quantizer);
     } else if (!c.sharedClassifier()) {
       addFloat(tensors, "wcls", weights::classifier, c.vocabSize(), c.dim());
     }
@@ -181,6 +220,8 @@ public final class Q35Container {
     }
     AtomicFile.write(out, ch -> {
       BlobWriter w = new BlobWriter(ch);
+      // the oldest version that can hold what was written, so files without input orders stay
+      // readable by version-1 readers
       JsonArray table = new JsonArray();
       int count = 0;
       for (TensorSource t : tensors) {
@@ -192,7 +233,8 @@ public final class Q35Container {
       }
       JsonObject header = new JsonObject();
       header.addProperty("format", "q35-container");
-      header.addProperty("version", VERSION);
+      int version = w.inputOrders ? VERSION_INPUT_ORDER : VERSION;
+      header.addProperty("version", version);
       header.add("config", configJson(c));
       header.addProperty("weightFormat", format.toString());
       header.addProperty("classifierQuantized", quantizeClassifier);
@@ -202,7 +244,7 @@ public final class Q35Container {
       long headerOffset = align(w.pos);
       writeFully(ch, ByteBuffer.wrap(headerBytes), headerOffset);
       ByteBuffer pre = ByteBuffer.allocate(PREAMBLE).order(ByteOrder.LITTLE_ENDIAN);
-      pre.put(MAGIC).putInt(VERSION).putInt(0).putLong(headerOffset)
+      pre.put(MAGIC).putInt(version).putInt(0).putLong(headerOffset)
           .putLong(headerBytes.length).putInt(crc(headerBytes, 0, headerBytes.length));
       pre.putInt(36, crc(pre.array(), 0, 36));
       writeFully(ch, ByteBuffer.wrap(pre.array()), 0);
@@ -272,9 +314,18 @@ public final class Q35Container {
             || q.groupSize() != g) {
           throw new IllegalStateException(name + ": the quantizer returned another shape");
         }
+        int[] order = q.inputOrder();
+        if (order != null && cols > MAX_ORDERED_COLS) {
+          throw new IllegalArgumentException(name + ": an input order of " + cols
+              + " inputs does not fit the container's u16 entries (at most " + MAX_ORDERED_COLS
+              + ")");
+        }
         w.bytes("packed", q.packed());
         w.floats("scales", q.scales());
         w.floats("offsets", q.offsets());
+        if (order != null) {
+          w.inputOrder("inputOrder", order);
+        }
       }
     });
   }
@@ -403,9 +454,10 @@ public final class Q35Container {
       throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
     }
     int version = pre.getInt(8);
-    if (version != VERSION) {
-      throw new ContainerFormatException(src + ": container version " + version
-          + " is not supported (this build reads version " + VERSION + ")");
+    if (version != VERSION && version != VERSION_INPUT_ORDER) {
+      throw new ContainerFormatException(src + ": container version "
+          + (version & 0xffffffffL) + " is not supported (this build reads versions "
+          + VERSION + " and " + VERSION_INPUT_ORDER + ")");
     }
     int flags = pre.getInt(12);
     if (flags != 0) {
@@ -431,7 +483,8 @@ public final class Q35Container {
       throw new ContainerFormatException(src + ": header checksum mismatch (corrupted)");
     }
     try {
-      return parse(in, q35.model.Json.parseObject(hb, src + ": header"), headerOffset, src);
+      return parse(in, q35.model.Json.parseObject(hb, src + ": header"), headerOffset, src,
+          version);
     } catch (ContainerFormatException e) {
       throw e;
     } catch (ModelFormatException e) {
@@ -442,15 +495,15 @@ public final class Q35Container {
     }
   }
 
-  private static Contents parse(Input in, JsonObject h, long dataEnd, String src)
+  private static Contents parse(Input in, JsonObject h, long dataEnd, String src, int version)
       throws IOException {
     String what = src + ": header";
     if (!"q35-container".equals(Json.string(h, "format", what))) {
       throw new ContainerFormatException(what + ": 'format' is not q35-container");
     }
-    if (Json.integer(h, "version", 0, Integer.MAX_VALUE, what) != VERSION) {
+    if (Json.integer(h, "version", 0, Integer.MAX_VALUE, what) != version) {
       throw new ContainerFormatException(what + ": 'version' differs from the preamble's "
-          + VERSION);
+          + version);
     }
     JsonObject cj = Json.object(h, "config", what);
     String cw = what + ": config";
@@ -519,7 +572,21 @@ public final class Q35Container {
         byte[] packed = blob(in, blobs, "packed", codes, dataEnd, tw);
         float[] s = floats(blob(in, blobs, "scales", params, dataEnd, tw));
         float[] m = floats(blob(in, blobs, "offsets", params, dataEnd, tw));
-        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m);
+        int @Nullable [] order = null;
+        if (blobs.has("inputOrder")) {
+          if (version < VERSION_INPUT_ORDER) {
+            throw new ContainerFormatException(tw + ": blob inputOrder needs container version "
+                + VERSION_INPUT_ORDER + ", the file says " + version);
+          }
+          if (cols > MAX_ORDERED_COLS) {
+            throw new ContainerFormatException(tw + ": an input order needs at most "
+                + MAX_ORDERED_COLS + " cols, the tensor has " + cols);
+          }
+          order = inputOrder(blob(in, blobs, "inputOrder",
+              (long) QuantizedMatrix.inputOrderEntryBytes(cols) * cols, dataEnd, tw), cols);
+        }
+        // The constructor checks that the order is a permutation (INPUT_ORDER).
+        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m, order);
         // The kernel's checks of the stored values (padding, scale and offset ranges), for
         // every format, q8 included; every backend makes them again when it prepares q.
         q.checkValues();
@@ -557,6 +624,17 @@ public final class Q35Container {
       throw new ContainerFormatException(bw + ": checksum mismatch (corrupted)");
     }
     return data;
+  }
+
+  /** The cols entries of a stored input order: u8 up to 256 inputs, else little-endian u16. */
+  static int[] inputOrder(byte[] b, int cols) {
+    int[] order = new int[cols];
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    boolean narrow = QuantizedMatrix.inputOrderEntryBytes(cols) == 1;
+    for (int i = 0; i < cols; i++) {
+      order[i] = narrow ? Byte.toUnsignedInt(bb.get(i)) : Short.toUnsignedInt(bb.getShort(2 * i));
+    }
+    return order;
   }
 
   static float[] floats(byte[] b) {

@@ -1,5 +1,6 @@
 package q35.fast;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.backend.Arguments;
 import q35.backend.PreparedMatrix;
 import q35.backend.ReferenceBackend;
@@ -30,6 +31,8 @@ final class FastMatrix implements PreparedMatrix {
   private final byte[] w;
   private final float[] scales;
   private final float[] offsets;
+  /** The stored input order, applied by BackendLinear before this matrix sees x. */
+  private final int @Nullable [] inputOrder;
 
   // Activations of the current call (this object is not thread-safe, as PreparedMatrix says).
   private short[] xs = new short[0];
@@ -56,6 +59,7 @@ final class FastMatrix implements PreparedMatrix {
     this.w = TileLayout.tile(kind, q.packed(), n, k, lanes);
     this.scales = TileLayout.tileParams(q.scales(), n, groups, lanes);
     this.offsets = TileLayout.tileParams(q.offsets(), n, groups, lanes);
+    this.inputOrder = q.inputOrder();
     this.accScratch = new int[threads][groups * lanes];
     this.yScratch = new float[threads][lanes];
   }
@@ -66,7 +70,7 @@ final class FastMatrix implements PreparedMatrix {
     int lanes = Simd.LANES;
     return new QuantizedMatrix(kind, n, k, g, TileLayout.untile(kind, w, n, k, lanes),
         TileLayout.untileParams(scales, n, groups, lanes),
-        TileLayout.untileParams(offsets, n, groups, lanes));
+        TileLayout.untileParams(offsets, n, groups, lanes), inputOrder);
   }
 
   @Override

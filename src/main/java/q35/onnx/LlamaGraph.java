@@ -92,7 +92,19 @@ public final class LlamaGraph {
         throw new IllegalArgumentException(tensor + " is " + q.rows() + " x " + q.cols()
             + ", the model needs " + n + " x " + k);
       }
-      return LayerGraph.linear(g, x, positions, WeightExport.add(g, tensor, q));
+      int[] order = q.inputOrder();
+      String in = x;
+      if (order != null) {
+        // A stored input order (spec/format.md section 6): the columns of x in stored order,
+        // as BackendLinear gathers them, before the quantized product.
+        long[] indices = new long[k];
+        for (int i = 0; i < k; i++) {
+          indices[i] = order[i];
+        }
+        in = g.node("Gather", Graph.in(x, g.int64(tensor + "_input_order", indices, k)),
+            Graph.attr("axis", 1));
+      }
+      return LayerGraph.linear(g, in, positions, WeightExport.add(g, tensor, q));
     }
     float[] t = new float[k * n];
     for (int j = 0; j < n; j++) {

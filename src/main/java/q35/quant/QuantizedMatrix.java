@@ -2,6 +2,8 @@ package q35.quant;
 
 import org.checkerframework.checker.index.qual.IndexFor;
 import org.checkerframework.checker.index.qual.Positive;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 
@@ -13,13 +15,27 @@ import q35.kernel.WeightQuant;
  * array, {@code packed} holds {@code rows} packed rows, and {@code scales} and {@code offsets}
  * hold {@code rows * groups()} values each; the values themselves are checked by
  * {@link #checkValues()}.
+ *
+ * <p>{@code inputOrder}, when not null, is the stored input order (spec/format.md section 6):
+ * stored column j holds original input {@code inputOrder[j]}, so the matrix stands for
+ * W[r][inputOrder[j]] = the stored row r's value j, and its product reads x in that order.
  */
 public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
-    @Positive int groupSize, byte[] packed, float[] scales, float[] offsets) {
+    @Positive int groupSize, byte[] packed, float[] scales, float[] offsets,
+    int @Nullable [] inputOrder) {
 
-  /** Checks shape and lengths (message prefix {@code SHAPE}); the arrays are not copied. */
+  /** A matrix in the identity input order; as the canonical constructor. */
   public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
       float[] scales, float[] offsets) {
+    this(kind, rows, cols, groupSize, packed, scales, offsets, null);
+  }
+
+  /**
+   * Checks shape and lengths (message prefix {@code SHAPE}) and that {@code inputOrder}, if
+   * any, is a permutation of the cols inputs ({@code INPUT_ORDER}); the arrays are not copied.
+   */
+  public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
+      float[] scales, float[] offsets, int @Nullable [] inputOrder) {
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
@@ -42,6 +58,10 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     long groups = (long) rows * groupCount(cols, groupSize);
     WeightQuant.checkLength("scales", scales.length, groups);
     WeightQuant.checkLength("offsets", offsets.length, groups);
+    if (inputOrder != null) {
+      WeightQuant.checkLength("inputOrder", inputOrder.length, cols);
+      InputOrder.check(inputOrder, cols, new int[cols]);
+    }
     this.kind = kind;
     this.rows = rows;
     this.cols = cols;
@@ -49,6 +69,12 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     this.packed = packed;
     this.scales = scales;
     this.offsets = offsets;
+    this.inputOrder = inputOrder;
+  }
+
+  /** This matrix's codes, scales and offsets with the stored input order {@code order}. */
+  public QuantizedMatrix withInputOrder(int @Nullable [] order) {
+    return new QuantizedMatrix(kind, rows, cols, groupSize, packed, scales, offsets, order);
   }
 
   /** Quantizes a row-major float matrix; q35 and int4 go through the verified kernel. */
@@ -126,8 +152,32 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     return out;
   }
 
-  /** The dequantized float matrix, s * q + m per weight (spec/quantization.md section 2.5). */
+  /**
+   * The dequantized float matrix in the original input order, s * q + m per weight
+   * (spec/quantization.md section 2.5; stored column j goes to column inputOrder[j]).
+   */
   public float[] dequantize() {
+    float[] stored = dequantizeStored();
+    int[] order = inputOrder;
+    if (order == null) {
+      return stored;
+    }
+    float[] out = new float[stored.length];
+    for (int j = 0; j < rows; j++) {
+      for (int i = 0; i < cols; i++) {
+        // order is a permutation of 0 .. cols - 1 (constructor), j < rows, i < cols
+        @SuppressWarnings("index")
+        @IndexFor("out") int to = j * cols + order[i];
+        @SuppressWarnings("index")
+        @IndexFor("stored") int from = j * cols + i;
+        out[to] = stored[from];
+      }
+    }
+    return out;
+  }
+
+  /** The dequantized float matrix in stored input order. */
+  public float[] dequantizeStored() {
     byte[] lat = lattice();
     float[] out = new float[lat.length];
     int groups = groups();
@@ -145,9 +195,15 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     return out;
   }
 
-  /** Bits stored per weight, scales and offsets included. */
+  /** Bytes per entry of a stored input order of {@code cols} inputs: 1 up to 256, else 2. */
+  public static int inputOrderEntryBytes(int cols) {
+    return cols <= 256 ? 1 : 2;
+  }
+
+  /** Bits stored per weight, scales, offsets and the input order included. */
   public double bitsPerWeight() {
-    return 8.0 * (packed.length + 4.0 * scales.length + 4.0 * offsets.length)
+    double orderBytes = inputOrder == null ? 0 : (double) inputOrderEntryBytes(cols) * cols;
+    return 8.0 * (packed.length + 4.0 * scales.length + 4.0 * offsets.length + orderBytes)
         / ((double) rows * cols);
   }
 }

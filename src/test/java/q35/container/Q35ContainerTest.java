@@ -223,4 +223,91 @@ class Q35ContainerTest {
     assertTrue(assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
         .getMessage().contains("shorter than the 64-byte preamble"));
   }
+
+  /** Reversed inputs: the codes of w with its columns reversed, and that order stored. */
+  static final q35.quant.Quantizer REVERSED = (tensor, w, n, k) -> {
+    int[] order = new int[k];
+    float[] wp = new float[n * k];
+    for (int i = 0; i < k; i++) {
+      order[i] = k - 1 - i;
+    }
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < k; i++) {
+        wp[j * k + i] = w[j * k + order[i]];
+      }
+    }
+    return QuantizedMatrix.quantize(WeightFormat.parse("q35-g8"), wp, n, k).withInputOrder(order);
+  };
+
+  @Test
+  void storedInputOrdersRoundTripAsVersion2AndRunTheSameLogits() throws IOException {
+    assertEquals(1, goodBytes[8], "a file without input orders stays version 1");
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("ordered.q35");
+    WeightFormat f = WeightFormat.parse("q35-g8");
+    Q35Container.write(p, w, vocabulary(w), f, false, "tiny", i -> { }, REVERSED);
+    byte[] b = Files.readAllBytes(p);
+    assertEquals(2, b[8], "a file with input orders is version 2");
+    Q35Container.Contents c = Q35Container.read(p);
+    QuantizedMatrix q = c.matrices().get("layers.0.wq");
+    assertNotNull(q.inputOrder());
+    assertEquals(q.cols() - 1, q.inputOrder()[0]);
+    assertEquals(0, q.inputOrder()[q.cols() - 1]);
+    LinearFactoryCheck.assertSameLogits(ModelLoader.load(p), w,
+        BackendLinear.factory(new ReferenceBackend(), f, false, REVERSED));
+  }
+
+  @Test
+  void anInputOrderThatIsNotAPermutationIsRefused() throws IOException {
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("bad-order.q35");
+    Q35Container.write(p, w, vocabulary(w), WeightFormat.parse("q35-g8"), false, "tiny",
+        i -> { }, REVERSED);
+    byte[] b = Files.readAllBytes(p);
+    java.nio.ByteBuffer pre = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerOffset = (int) pre.getLong(16);
+    com.google.gson.JsonObject h = com.google.gson.JsonParser.parseString(new String(b,
+        headerOffset, (int) pre.getLong(24), java.nio.charset.StandardCharsets.UTF_8))
+        .getAsJsonObject();
+    com.google.gson.JsonObject blob = h.getAsJsonArray("tensors").asList().stream()
+        .map(com.google.gson.JsonElement::getAsJsonObject)
+        .filter(t -> t.get("name").getAsString().equals("layers.1.wo")).findFirst().orElseThrow()
+        .getAsJsonObject("blobs").getAsJsonObject("inputOrder");
+    int at = blob.get("offset").getAsInt();
+    int len = blob.get("length").getAsInt();
+    // entry 1 := entry 0 (u8 entries: the tiny model has at most 256 inputs), with the blob's
+    // checksum fixed: only the order check can catch it
+    assertEquals(len, blob.get("length").getAsInt());
+    assertTrue(len <= 256, "u8 entries");
+    b[at + 1] = b[at];
+    blob.addProperty("crc32c", Q35Container.crc(b, at, len) & 0xffffffffL);
+    byte[] header = Q35Container.GSON.toJson(h).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = java.util.Arrays.copyOf(b, headerOffset + header.length);
+    System.arraycopy(header, 0, out, headerOffset, header.length);
+    java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    o.putLong(24, header.length);
+    o.putInt(32, Q35Container.crc(header, 0, header.length));
+    o.putInt(36, Q35Container.crc(out, 0, 36));
+    Files.write(p, out);
+    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage();
+    assertTrue(msg.contains("INPUT_ORDER: entry 1 repeats input"), msg);
+  }
+
+  @Test
+  void ordersOfMoreThan256InputsAreReadAsLittleEndianU16() {
+    assertEquals(1, QuantizedMatrix.inputOrderEntryBytes(256));
+    assertEquals(2, QuantizedMatrix.inputOrderEntryBytes(257));
+    byte[] b = new byte[2 * 300];
+    for (int i = 0; i < 300; i++) {
+      int v = 299 - i;
+      b[2 * i] = (byte) (v & 0xff);
+      b[2 * i + 1] = (byte) (v >> 8);
+    }
+    int[] order = Q35Container.inputOrder(b, 300);
+    assertEquals(299, order[0]);
+    assertEquals(256, order[43]);
+    assertEquals(0, order[299]);
+    assertArrayEquals(new int[] {200, 7}, Q35Container.inputOrder(new byte[] {(byte) 200, 7}, 2));
+  }
 }

@@ -62,6 +62,12 @@ class LlamaGraphTest {
   }
 
   static Map<String, QuantizedMatrix> quantizeAll(LlamaWeights w, WeightFormat f) {
+    return quantizeAll(w, f, false);
+  }
+
+  /** As above; with {@code reversed}, each matrix stores its inputs in reverse order. */
+  static Map<String, QuantizedMatrix> quantizeAll(LlamaWeights w, WeightFormat f,
+      boolean reversed) {
     LlamaConfig c = w.config();
     Map<String, QuantizedMatrix> m = new HashMap<>();
     String[] names = {LinearFactory.WQ, LinearFactory.WK, LinearFactory.WV, LinearFactory.WO,
@@ -72,8 +78,24 @@ class LlamaGraphTest {
         {c.hiddenDim(), c.dim()}};
     for (int l = 0; l < c.nLayers(); l++) {
       for (int i = 0; i < names.length; i++) {
+        int n = shapes[i][0];
+        int k = shapes[i][1];
+        if (!reversed) {
+          m.put(LinearFactory.tensorName(names[i], l), QuantizedMatrix.quantize(f, all[i][l], n, k));
+          continue;
+        }
+        int[] order = new int[k];
+        float[] stored = new float[n * k];
+        for (int j = 0; j < k; j++) {
+          order[j] = k - 1 - j;
+        }
+        for (int r = 0; r < n; r++) {
+          for (int j = 0; j < k; j++) {
+            stored[r * k + j] = all[i][l][r * k + order[j]];
+          }
+        }
         m.put(LinearFactory.tensorName(names[i], l),
-            QuantizedMatrix.quantize(f, all[i][l], shapes[i][0], shapes[i][1]));
+            QuantizedMatrix.quantize(f, stored, n, k).withInputOrder(order));
       }
     }
     return m;
@@ -176,6 +198,14 @@ class LlamaGraphTest {
   void theQuantizedGraphAgreesWithTheQuantizedTwin() {
     check(q35g32, BackendLinear.stored(new ReferenceBackend(), q35g32), QUANTIZED_BOUND,
         "q35-g32 graph vs twin");
+  }
+
+  /** Matrices with a stored input order: the graph gathers x as BackendLinear does. */
+  @Test
+  void aGraphOfInputOrderedMatricesAgreesWithItsTwin() {
+    Map<String, QuantizedMatrix> ordered = quantizeAll(w, WeightFormat.parse("q35-g32"), true);
+    check(ordered, BackendLinear.stored(new ReferenceBackend(), ordered), QUANTIZED_BOUND,
+        "input-ordered q35-g32 graph vs twin");
   }
 
   /**
