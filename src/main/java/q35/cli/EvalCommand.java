@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,7 +41,9 @@ final class EvalCommand implements Callable<Integer> {
   static final String DEFAULT_FORMATS = "q35,q35-g128,q35-g64,q35-g32,int4,int4-g64,int4-g32,q8,"
       + "q35-g32+cls,q35+gptq,q35-g64+gptq,q35-g32+gptq,q35-g16+gptq,int4-g32+gptq,"
       + "q35+clip,q35-g32+clip,int4-g32+clip,q35+gptq+clip,q35-g32+gptq+clip,"
-      + "q35-g16+gptq+clip,int4-g32+gptq+clip";
+      + "q35-g16+gptq+clip,int4-g32+gptq+clip,q35-g32+sal,q35-g32+clip+sal,"
+      + "q35-g32+gptq+clip+sal,q35-g16+gptq+clip+sal,q35-g32+gptq+clip+sal+w2=q8+w3=q8,"
+      + "q35-g32+gptq+clip+sal+w1=q8+w2=q8,q35-g32+gptq+clip+sal+w2=int4-g32+w3=int4-g32";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
@@ -56,7 +59,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
       description = "Comma-separated formats; '+cls' also quantizes the classifier, '+gptq'"
           + " chooses the codes with GPTQ, '+clip' each group's range by a two-sided clipping"
-          + " search weighted by the calibration (default: ${DEFAULT-VALUE}).")
+          + " search weighted by the calibration, '+sal' stores the inputs in salience order,"
+          + " '+w2=q8' gives matrix w2 of every layer its own format (mixed precision; any of"
+          + " wq, wk, wv, wo, w1, w2, w3) (default: ${DEFAULT-VALUE}).")
   String formats = DEFAULT_FORMATS;
 
   @Option(names = "--stories", paramLabel = "N", description = "Use only the first N stories.")
@@ -143,7 +148,6 @@ final class EvalCommand implements Callable<Integer> {
     List<Double> seconds = new ArrayList<>();
     for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
-      Quantizer quantizer = Quantizer.roundToNearest(f.format());
       if (f.calibrated()) {
         if (hessians == null) {
           System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
@@ -152,11 +156,11 @@ final class EvalCommand implements Callable<Integer> {
           hessians = Gptq.calibrate(weights, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
               CALIBRATION_SEED);
         }
-        quantizer = Gptq.quantizer(f.format(), hessians, new Gptq.Options(f.gptq(), f.clip()));
       }
+      Quantizer quantizer = f.quantizer(f.calibrated() ? hessians : null);
       q35.llama.LinearFactory factory =
           BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
-      rows.add(AccuracyEval.evaluate(weights, seqs, ref, f.label(), f.format(), factory,
+      rows.add(AccuracyEval.evaluate(weights, seqs, ref, f.label(), f::formatOf, factory,
           new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
     }
@@ -180,32 +184,77 @@ final class EvalCommand implements Callable<Integer> {
   static final int CALIBRATION_STEPS = 256;
   static final long CALIBRATION_SEED = 1001;
 
-  /** One requested row: a format, and whether GPTQ picks the codes and the classifier is in. */
+  /** The matrices of a layer that a row may give their own format ({@code +w2=q8}). */
+  static final List<String> MATRICES = List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3");
+
+  /**
+   * One requested row: a format; whether GPTQ, the clipping search or the salience order
+   * choose the codes; whether the classifier is in; and the matrices given another format
+   * (mixed precision: {@code q35-g32+gptq+w2=q8+w3=q8} keeps w2 and w3 of every layer in q8).
+   */
   record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, boolean clip,
-      String label) {
+      boolean salience, Map<String, WeightFormat> overrides, String label) {
     static FormatSpec parse(String text) {
-      String name = text.trim();
+      String[] parts = text.trim().split("\\+", -1);
       boolean cls = false;
       boolean gptq = false;
       boolean clip = false;
-      while (name.endsWith("+cls") || name.endsWith("+gptq") || name.endsWith("+clip")) {
-        if (name.endsWith("+cls")) {
+      boolean sal = false;
+      Map<String, WeightFormat> overrides = new java.util.TreeMap<>(
+          java.util.Comparator.comparingInt(MATRICES::indexOf));
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i];
+        int eq = p.indexOf('=');
+        if (p.equals("cls")) {
           cls = true;
-        } else if (name.endsWith("+gptq")) {
+        } else if (p.equals("gptq")) {
           gptq = true;
-        } else {
+        } else if (p.equals("clip")) {
           clip = true;
+        } else if (p.equals("sal")) {
+          sal = true;
+        } else if (eq > 0 && MATRICES.contains(p.substring(0, eq))) {
+          WeightFormat f = WeightFormat.parse(p.substring(eq + 1));
+          if (f.kind() == WeightFormat.Kind.F32) {
+            throw new IllegalArgumentException("'" + p + "': every linear layer is quantized;"
+                + " a matrix may take q35, int4 or q8");
+          }
+          overrides.put(p.substring(0, eq), f);
+        } else {
+          throw new IllegalArgumentException("unknown option '+" + p + "' in '" + text
+              + "' (known: +cls, +gptq, +clip, +sal, +MATRIX=FORMAT with MATRIX one of "
+              + String.join(", ", MATRICES) + ")");
         }
-        name = name.substring(0, name.lastIndexOf('+'));
       }
-      WeightFormat f = WeightFormat.parse(name);
-      return new FormatSpec(f, cls, gptq, clip,
-          f + (gptq ? "+gptq" : "") + (clip ? "+clip" : "") + (cls ? "+cls" : ""));
+      WeightFormat f = WeightFormat.parse(parts[0]);
+      StringBuilder label = new StringBuilder(f.toString());
+      label.append(gptq ? "+gptq" : "").append(clip ? "+clip" : "").append(sal ? "+sal" : "");
+      overrides.forEach((m, of) -> label.append('+').append(m).append('=').append(of));
+      label.append(cls ? "+cls" : "");
+      return new FormatSpec(f, cls, gptq, clip, sal, overrides, label.toString());
     }
 
-    /** Whether the row needs the calibration (GPTQ or the clipping search). */
+    /** Whether the row needs the calibration (GPTQ, the clipping search, salience order). */
     boolean calibrated() {
-      return gptq || clip;
+      return gptq || clip || salience;
+    }
+
+    /** How the calibration is used. */
+    Gptq.Options options() {
+      return new Gptq.Options(gptq, clip, salience);
+    }
+
+    /** The format of a tensor ({@code layers.L.NAME} or {@code wcls}). */
+    WeightFormat formatOf(String tensor) {
+      return overrides.getOrDefault(tensor.substring(tensor.lastIndexOf('.') + 1), format);
+    }
+
+    /** Each tensor quantized in its own format, as this row's options say. */
+    Quantizer quantizer(@Nullable Map<String, double[]> hessians) {
+      Map<WeightFormat, Quantizer> byFormat = new HashMap<>();
+      return (tensor, w, n, k) -> byFormat.computeIfAbsent(formatOf(tensor),
+          f -> hessians == null ? Quantizer.roundToNearest(f)
+              : Gptq.quantizer(f, hessians, options())).quantize(tensor, w, n, k);
     }
   }
 
@@ -236,7 +285,13 @@ final class EvalCommand implements Callable<Integer> {
         + " each group's range by a two-sided search (the low and the high end shrunk by 1 to"
         + " 0.75 each, in steps of 0.025), minimising the group's rounding error weighted by each"
         + " input's mean square activation, then round to nearest (or run GPTQ, with `+gptq`)."
-        + " Both are calibrated on 32 sequences of 256 positions that the float model samples"
+        + " `+sal` rows store each matrix's inputs in salience order (spec/format.md section 6):"
+        + " inputs ranked by mean square activation, the most salient on the 4-bit positions,"
+        + " each paired with one of the least salient (q35 matrices only: int4 and q8 have no"
+        + " pairs); the order's 8 bits per input (16 beyond 256 inputs) are counted."
+        + " `+w2=FORMAT` rows keep that matrix of every layer in its own format (mixed"
+        + " precision); their bits per weight are the weighted mean over all matrices."
+        + " All three are calibrated on 32 sequences of 256 positions that the float model samples"
         + " itself (seeds 1001-1032, temperature 1), never on the evaluation text."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");

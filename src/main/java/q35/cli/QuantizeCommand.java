@@ -1,6 +1,8 @@
 package q35.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,15 @@ final class QuantizeCommand implements Callable<Integer> {
       + " search weighted by the same calibration (eval's +clip rows); with --gptq, inside GPTQ.")
   boolean clip;
 
+  @Option(names = "--salience", description = "Store each matrix's inputs in salience order"
+      + " (spec/format.md section 6), chosen from the same calibration (eval's +sal rows).")
+  boolean salience;
+
+  @Option(names = "--matrix-format", paramLabel = "NAME=FMT", description = "Give matrix NAME"
+      + " (wq, wk, wv, wo, w1, w2, w3) of every layer its own format, e.g. w2=q8 (mixed"
+      + " precision, as eval's +w2=q8 rows); repeatable.")
+  List<String> matrixFormats = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Path in = this.in;
@@ -58,8 +69,16 @@ final class QuantizeCommand implements Callable<Integer> {
       throw new IllegalStateException("picocli enforces required options");
     }
     WeightFormat wf;
+    EvalCommand.FormatSpec spec;
     try {
       wf = WeightFormat.parse(format);
+      // one parser for eval's rows and quantize's options: the row this command writes
+      StringBuilder row = new StringBuilder(format);
+      row.append(gptq ? "+gptq" : "").append(clip ? "+clip" : "").append(salience ? "+sal" : "");
+      for (String m : matrixFormats) {
+        row.append('+').append(m.trim());
+      }
+      spec = EvalCommand.FormatSpec.parse(row.toString());
     } catch (IllegalArgumentException e) {
       System.err.println("quantize: " + e.getMessage());
       return 2;
@@ -71,7 +90,7 @@ final class QuantizeCommand implements Callable<Integer> {
     long start = System.nanoTime();
     // A llama2.c checkpoint streams from a memory mapping, tensor by tensor, so it may be larger
     // than the heap; other formats (and GPTQ, which runs the float model) load whole.
-    boolean stream = !gptq && !clip && ModelLoader.hasExtension(in, ".bin");
+    boolean stream = !gptq && !clip && !salience && ModelLoader.hasExtension(in, ".bin");
     WeightSource weights;
     Vocabulary vocab;
     LoadedModel m = null;
@@ -93,15 +112,14 @@ final class QuantizeCommand implements Callable<Integer> {
       int tensors = 2 + c.nLayers() * 9 + (quantizeClassifier || !c.sharedClassifier() ? 1 : 0)
           + 1;
       ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
-      q35.quant.Quantizer quantizer = q35.quant.Quantizer.roundToNearest(wf);
-      if (m != null && (gptq || clip) && wf.kind() != WeightFormat.Kind.F32) {
-        java.util.Map<String, double[]> h = q35.gptq.Gptq.calibrate(m.floatWeights(),
-            new q35.llama.Tokenizer(vocab), EvalCommand.CALIBRATION_SEQUENCES,
-            EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED);
-        quantizer = q35.gptq.Gptq.quantizer(wf, h, new q35.gptq.Gptq.Options(gptq, clip));
+      java.util.Map<String, double[]> h = null;
+      if (m != null && spec.calibrated() && wf.kind() != WeightFormat.Kind.F32) {
+        h = q35.gptq.Gptq.calibrate(m.floatWeights(), new q35.llama.Tokenizer(vocab),
+            EvalCommand.CALIBRATION_SEQUENCES, EvalCommand.CALIBRATION_STEPS,
+            EvalCommand.CALIBRATION_SEED);
       }
-      Q35Container.write(out, weights, vocab, wf, quantizeClassifier,
-          String.valueOf(in.getFileName()), bar, quantizer);
+      Q35Container.write(out, weights, vocab, wf, spec::formatOf, quantizeClassifier,
+          String.valueOf(in.getFileName()), bar, spec.quantizer(h));
     } catch (java.io.IOException | IllegalArgumentException e) {
       System.err.println();
       System.err.println("quantize: " + Failure.describe(e) + " (nothing was written to " + out

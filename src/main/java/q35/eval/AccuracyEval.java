@@ -180,7 +180,17 @@ public final class AccuracyEval {
   /** Evaluates the linear layers a factory makes (labelled {@code label}) against the reference. */
   public static Row evaluate(LlamaWeights w, List<Window> windows, Reference ref, String label,
       WeightFormat format, LinearFactory factory, IntConsumer progress) {
-    BitsCounter bits = new BitsCounter(factory);
+    return evaluate(w, windows, ref, label, tensor -> format, factory, progress);
+  }
+
+  /**
+   * As above, with each tensor's format (by {@link LinearFactory#tensorName}) for the
+   * bits-per-weight figure at 4096 x 4096 (mixed precision rows).
+   */
+  public static Row evaluate(LlamaWeights w, List<Window> windows, Reference ref, String label,
+      java.util.function.Function<String, WeightFormat> formatOf, LinearFactory factory,
+      IntConsumer progress) {
+    BitsCounter bits = new BitsCounter(factory, formatOf);
     double[] kl = new double[ref.nextTokens().length];
     int agree = 0;
     double nll = 0;
@@ -206,8 +216,7 @@ public final class AccuracyEval {
     Arrays.sort(sorted);
     double mean = Arrays.stream(sorted).sum() / p;
     double p99 = sorted[Math.max(0, (int) Math.ceil(0.99 * p) - 1)];
-    return new Row(label, bits.bitsPerWeight(),
-        format.bitsPerWeight(4096, 4096), mean, p99, (double) agree / p, ppl,
+    return new Row(label, bits.bitsPerWeight(), bits.bitsPerWeightAt4096(), mean, p99, (double) agree / p, ppl,
         ppl / ref.perplexity(), p);
   }
 
@@ -257,30 +266,43 @@ public final class AccuracyEval {
   }
 
   /**
-   * Wraps a factory and counts the stored bits of every quantized matrix it makes, scales and
-   * offsets included.
+   * Wraps a factory and counts the stored bits of every quantized matrix it makes, scales,
+   * offsets and input orders included; and what the same formats would take at 4096 x 4096,
+   * weighted by this model's matrix sizes.
    */
   static final class BitsCounter implements LinearFactory {
     final LinearFactory inner;
+    final java.util.function.Function<String, WeightFormat> formatOf;
     double bits;
+    double bitsAt4096;
     long weights;
 
-    BitsCounter(LinearFactory inner) {
+    BitsCounter(LinearFactory inner, java.util.function.Function<String, WeightFormat> formatOf) {
       this.inner = inner;
+      this.formatOf = formatOf;
     }
 
     @Override
     public Linear create(String name, int layer, float[] w, int outputs, int inputs) {
       Linear l = inner.create(name, layer, w, outputs, inputs);
       if (l instanceof BackendLinear q) {
-        bits += q.matrix().bitsPerWeight() * outputs * inputs;
-        weights += (long) outputs * inputs;
+        long count = (long) outputs * inputs;
+        bits += q.matrix().bitsPerWeight() * count;
+        // an order of 4096 inputs takes u16 entries: 16 / 4096 bits per weight at 4096 rows
+        double order = q.matrix().inputOrder() == null ? 0 : 16.0 / 4096;
+        bitsAt4096 += (formatOf.apply(LinearFactory.tensorName(name, layer))
+            .bitsPerWeight(4096, 4096) + order) * count;
+        weights += count;
       }
       return l;
     }
 
     double bitsPerWeight() {
       return weights == 0 ? 32.0 : bits / weights;
+    }
+
+    double bitsPerWeightAt4096() {
+      return weights == 0 ? 32.0 : bitsAt4096 / weights;
     }
   }
 }

@@ -80,12 +80,19 @@ public final class Gptq {
    * How the codes are chosen from the calibration: with GPTQ's error feedback or each weight
    * to its nearest lattice value ({@code compensate}), and each group's range by a symmetric
    * or a two-sided clipping search ({@code twoSidedClip}), both weighted by the calibration's
-   * input energy (H's diagonal).
+   * input energy (H's diagonal); with {@code salience}, the inputs are first stored in
+   * salience order ({@link #salienceOrder}).
    */
-  public record Options(boolean compensate, boolean twoSidedClip) {}
+  public record Options(boolean compensate, boolean twoSidedClip, boolean salience) {
+
+    /** Options without a salience order. */
+    public Options(boolean compensate, boolean twoSidedClip) {
+      this(compensate, twoSidedClip, false);
+    }
+  }
 
   /** GPTQ as the accuracy table's +gptq rows run it: error feedback, symmetric clipping. */
-  public static final Options GPTQ = new Options(true, false);
+  public static final Options GPTQ = new Options(true, false, false);
 
   /**
    * The codes of one matrix: GPTQ with its calibration matrix, or round-to-nearest when the
@@ -120,6 +127,10 @@ public final class Gptq {
       double[] hessian, Options options) {
     if (format.kind() == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
+    }
+    // Only q35 has pairs of unequal halves; int4 and q8 matrices keep their inputs in order.
+    if (options.salience() && format.kind() == WeightFormat.Kind.Q35) {
+      return salienceOrdered(format, w, n, k, hessian, options);
     }
     // Validate shape and values exactly as plain quantization does (NaN, 2^32, group size).
     QuantizedMatrix plain = QuantizedMatrix.quantize(format, w, n, k);
@@ -171,6 +182,60 @@ public final class Gptq {
       }
     }
     return new QuantizedMatrix(format.kind(), n, k, g, packed, scales, offsets);
+  }
+
+  /**
+   * The salience order of k inputs with calibration energies {@code h} (H's diagonal, k x k
+   * row-major): inputs ranked by energy, highest first (ties by index), and stored position 2p
+   * holds rank p while 2p + 1 holds rank k - 1 - p. So each pair puts one of the most salient
+   * inputs on the 4-bit (even) position and one of the least salient on the 3-bit one.
+   */
+  public static int[] salienceOrder(double[] h, int k) {
+    Integer[] rank = new Integer[k];
+    for (int i = 0; i < k; i++) {
+      rank[i] = i;
+    }
+    java.util.Arrays.sort(rank, (a, b) -> {
+      int c = Double.compare(h[b * k + b], h[a * k + a]);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    int[] order = new int[k];
+    for (int p = 0; 2 * p < k; p++) {
+      order[2 * p] = rank[p];
+      if (2 * p + 1 < k) {
+        order[2 * p + 1] = rank[k - 1 - p];
+      }
+    }
+    return order;
+  }
+
+  /**
+   * Quantizes with the inputs in salience order: w's columns and H's rows and columns permuted
+   * into that order, quantized as {@code options} say otherwise, and the order stored with the
+   * matrix (spec/format.md section 6).
+   */
+  private static QuantizedMatrix salienceOrdered(WeightFormat format, float[] w, int n, int k,
+      double[] hessian, Options options) {
+    QuantizedMatrix.quantize(format, w, n, k); // the plain path's shape and value checks first
+    int[] order = salienceOrder(hessian, k);
+    float[] wp = new float[n * k];
+    for (int j = 0; j < n; j++) {
+      for (int i = 0; i < k; i++) {
+        wp[j * k + i] = w[j * k + order[i]];
+      }
+    }
+    double[] hp = new double[k * k];
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        hp[a * k + b] = hessian[order[a] * k + order[b]];
+      }
+    }
+    // Neither error feedback nor clipping: plain round-to-nearest on the permuted columns, so
+    // a +sal row alone measures the order alone.
+    Options stored = new Options(options.compensate(), options.twoSidedClip(), false);
+    QuantizedMatrix q = options.compensate() || options.twoSidedClip()
+        ? quantize(format, wp, n, k, hp, stored) : QuantizedMatrix.quantize(format, wp, n, k);
+    return q.withInputOrder(order);
   }
 
   /** Shrink factors of the group range tried by the clipping search. */

@@ -52,4 +52,82 @@ class EvalCommandTest {
     assertEquals(2, big.code());
     assertTrue(big.err().contains("--chunk 1024 is outside 2 .. 512"), big.err());
   }
+
+  @Test
+  void rowOptionsParseToOneCanonicalLabel() {
+    EvalCommand.FormatSpec f = EvalCommand.FormatSpec.parse("q35-g32+w3=q8+sal+gptq+w2=int4-g16");
+    assertEquals("q35-g32+gptq+sal+w2=int4-g16+w3=q8", f.label());
+    assertEquals("q8", f.formatOf("layers.4.w3").toString());
+    assertEquals("int4-g16", f.formatOf("layers.0.w2").toString());
+    assertEquals("q35-g32", f.formatOf("layers.0.w1").toString());
+    assertEquals("q35-g32", f.formatOf("wcls").toString());
+    assertTrue(f.gptq() && f.salience() && !f.clip() && !f.classifier());
+    assertTrue(assertThrowsMessage("q35+w9=q8").contains("unknown option '+w9=q8'"));
+    assertTrue(assertThrowsMessage("q35+w2=f32").contains("a matrix may take q35, int4 or q8"));
+    assertTrue(assertThrowsMessage("q35+fast").contains("unknown option '+fast'"));
+  }
+
+  private static String assertThrowsMessage(String row) {
+    return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> EvalCommand.FormatSpec.parse(row)).getMessage();
+  }
+
+  @Test
+  void aMixedPrecisionRowCountsEachMatrixInItsOwnFormat(@TempDir Path dir) throws Exception {
+    GenerateCommandTest.Run r = GenerateCommandTest.run("eval", "--model",
+        TestModels.storiesBin().toString(), "--tokenizer", TestModels.tok512().toString(),
+        "--text", TestModels.evalText().toString(), "--formats", "q35-g32,q35-g32+w2=q8-g32",
+        "--stories", "2", "--json", "--report-dir", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(Files.readString(dir.resolve("accuracy.json")))
+        .getAsJsonObject();
+    JsonObject plain = o.getAsJsonArray("rows").get(0).getAsJsonObject();
+    JsonObject mixed = o.getAsJsonArray("rows").get(1).getAsJsonObject();
+    assertEquals("q35-g32+w2=q8-g32", mixed.get("format").getAsString());
+    // stories260K per layer: wq, wo 64 x 64; wk, wv 32 x 64; w1, w3 172 x 64; w2 64 x 172.
+    // q35: n * 7 * ceil(k / 16) code bytes; q8: n * k; both 8 bytes per group of 32.
+    double q35Small = 64 * 7 * 4 + 8 * 64 * 2;
+    double q35Kv = 32 * 7 * 4 + 8 * 32 * 2;
+    double q35Hidden = 172 * 7 * 4 + 8 * 172 * 2;
+    double q35W2 = 64 * 7 * 11 + 8 * 64 * 6;
+    double q8W2 = 64 * 172 + 8 * 64 * 6;
+    double weights = 2 * 4096 + 2 * 2048 + 3 * 11008;
+    double common = 2 * q35Small + 2 * q35Kv + 2 * q35Hidden;
+    assertEquals(8 * (common + q35W2) / weights, plain.get("bitsPerWeight").getAsDouble(), 1e-9);
+    assertEquals(8 * (common + q8W2) / weights, mixed.get("bitsPerWeight").getAsDouble(), 1e-9);
+    // at 4096 x 4096: q35-g32 is 3.5 + 2 bits, q8-g32 8 + 2, weighted by this model's sizes
+    assertEquals((5.5 * (weights - 11008) + 10.0 * 11008) / weights,
+        mixed.get("bitsPerWeightAt4096").getAsDouble(), 1e-9);
+    assertTrue(mixed.get("meanKl").getAsDouble() < plain.get("meanKl").getAsDouble(),
+        "an 8-bit w2 loses less than a 3.5-bit one");
+  }
+
+  @Test
+  void quantizeWritesTheSameMixedSalienceOrderedRowAsEval(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("mixed.q35");
+    GenerateCommandTest.Run r = GenerateCommandTest.run("quantize", "--in",
+        TestModels.storiesBin().toString(), "--out", out.toString(), "--format", "q35-g32",
+        "--salience", "--matrix-format", "w2=q8-g32", "--matrix-format", "w3=int4");
+    assertEquals(0, r.code(), r.err());
+    q35.container.Q35Container.Contents c = q35.container.Q35Container.read(out);
+    assertEquals(2, Files.readAllBytes(out)[8], "input orders make a version-2 container");
+    for (int l = 0; l < c.config().nLayers(); l++) {
+      q35.quant.QuantizedMatrix w1 = c.matrices().get("layers." + l + ".w1");
+      q35.quant.QuantizedMatrix w2 = c.matrices().get("layers." + l + ".w2");
+      q35.quant.QuantizedMatrix w3 = c.matrices().get("layers." + l + ".w3");
+      assertEquals(q35.quant.WeightFormat.Kind.Q35, w1.kind());
+      assertTrue(w1.inputOrder() != null, "q35 matrices are salience ordered");
+      assertEquals(q35.quant.WeightFormat.Kind.Q8, w2.kind());
+      assertEquals(32, w2.groupSize());
+      assertEquals(q35.quant.WeightFormat.Kind.INT4, w3.kind());
+      assertEquals(64, w3.groupSize(), "int4 without -g is per row");
+      assertTrue(w2.inputOrder() == null && w3.inputOrder() == null, "no pairs, no order");
+    }
+    GenerateCommandTest.Run bad = GenerateCommandTest.run("quantize", "--in",
+        TestModels.storiesBin().toString(), "--out", dir.resolve("bad.q35").toString(),
+        "--matrix-format", "w7=q8");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown option '+w7=q8'"), bad.err());
+    assertFalse(Files.exists(dir.resolve("bad.q35")));
+  }
 }
