@@ -279,4 +279,31 @@ class OnnxExportTest {
       assertFalse(s.anyMatch(p -> p.toString().endsWith(".tmp")));
     }
   }
+
+  /** A stored input order becomes a Gather of x's columns by the order, before the product. */
+  @Test
+  void anInputOrderedMatrixGathersItsInputsFirst() throws Exception {
+    LlamaWeights w = TinyModels.random(5, false);
+    int k = w.config().dim();
+    int[] order = new int[k];
+    for (int i = 0; i < k; i++) {
+      order[i] = k - 1 - i;
+    }
+    QuantizedMatrix plain = QuantizedMatrix.quantize(WeightFormat.parse("q35-g8"), w.wcls,
+        w.config().vocabSize(), k);
+    ModelProto ordered = LlamaGraph.prefill(w, Map.of("wcls", plain.withInputOrder(order)), 2, 17);
+    TensorProto indices = ordered.getGraph().getInitializerList().stream()
+        .filter(t -> t.getName().startsWith("wcls_input_order")).findFirst().orElseThrow();
+    java.nio.ByteBuffer raw = indices.getRawData().asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(8 * k, raw.remaining());
+    for (int i = 0; i < k; i++) {
+      assertEquals(order[i], raw.getLong(8 * i));
+    }
+    assertTrue(ordered.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType()
+        .equals("Gather") && n.getInput(1).equals(indices.getName())
+        && n.getAttribute(0).getI() == 1), "Gather on axis 1 by the order");
+    assertTrue(LlamaGraph.prefill(w, Map.of("wcls", plain), 2, 17).getGraph()
+        .getInitializerList().stream().noneMatch(t -> t.getName().contains("input_order")));
+  }
 }
