@@ -25,7 +25,7 @@ public final class BackendLinear implements Linear {
 
   public BackendLinear(PreparedMatrix prepared) {
     this.prepared = prepared;
-    this.inputOrder = prepared.matrix().inputOrder();
+    this.inputOrder = prepared.inputOrder();
   }
 
   @Override

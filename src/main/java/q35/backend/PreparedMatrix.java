@@ -1,5 +1,6 @@
 package q35.backend;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.quant.QuantizedMatrix;
 
 /**
@@ -25,6 +26,11 @@ public interface PreparedMatrix extends AutoCloseable {
   /** Groups per row, G. */
   default int groups() {
     return matrix().groups();
+  }
+
+  /** The stored input order (spec/format.md section 6), or null for the identity. */
+  default int @Nullable [] inputOrder() {
+    return matrix().inputOrder();
   }
 
   /**

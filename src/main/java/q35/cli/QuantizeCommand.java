@@ -90,7 +90,7 @@ final class QuantizeCommand implements Callable<Integer> {
     long start = System.nanoTime();
     // A llama2.c checkpoint streams from a memory mapping, tensor by tensor, so it may be larger
     // than the heap; other formats (and GPTQ, which runs the float model) load whole.
-    boolean stream = !gptq && !clip && !salience && ModelLoader.hasExtension(in, ".bin");
+    boolean stream = !spec.calibrated() && ModelLoader.hasExtension(in, ".bin");
     WeightSource weights;
     Vocabulary vocab;
     LoadedModel m = null;

@@ -216,8 +216,8 @@ public final class AccuracyEval {
     Arrays.sort(sorted);
     double mean = Arrays.stream(sorted).sum() / p;
     double p99 = sorted[Math.max(0, (int) Math.ceil(0.99 * p) - 1)];
-    return new Row(label, bits.bitsPerWeight(), bits.bitsPerWeightAt4096(), mean, p99, (double) agree / p, ppl,
-        ppl / ref.perplexity(), p);
+    return new Row(label, bits.bitsPerWeight(), bits.bitsPerWeightAt4096(), mean, p99,
+        (double) agree / p, ppl, ppl / ref.perplexity(), p);
   }
 
   /** The row label of a format: its name, with +cls when the classifier is quantized too. */

@@ -88,6 +88,11 @@ final class FastMatrix implements PreparedMatrix {
     return groups;
   }
 
+  @Override
+  public int @Nullable [] inputOrder() {
+    return inputOrder;
+  }
+
   /** Bytes held for the weights: tiles, scales and offsets. */
   long weightBytes() {
     return w.length + 4L * scales.length + 4L * offsets.length;

@@ -2,6 +2,7 @@ package q35.gptq;
 
 import java.util.HashMap;
 import java.util.Map;
+import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 import q35.llama.FloatLinear;
@@ -220,9 +221,7 @@ public final class Gptq {
     int[] order = salienceOrder(hessian, k);
     float[] wp = new float[n * k];
     for (int j = 0; j < n; j++) {
-      for (int i = 0; i < k; i++) {
-        wp[j * k + i] = w[j * k + order[i]];
-      }
+      InputOrder.gather(w, j * k, order, k, wp, j * k);
     }
     double[] hp = new double[k * k];
     for (int a = 0; a < k; a++) {

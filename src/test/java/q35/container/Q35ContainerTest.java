@@ -232,9 +232,7 @@ class Q35ContainerTest {
       order[i] = k - 1 - i;
     }
     for (int j = 0; j < n; j++) {
-      for (int i = 0; i < k; i++) {
-        wp[j * k + i] = w[j * k + order[i]];
-      }
+      q35.kernel.InputOrder.gather(w, j * k, order, k, wp, j * k);
     }
     return QuantizedMatrix.quantize(WeightFormat.parse("q35-g8"), wp, n, k).withInputOrder(order);
   };

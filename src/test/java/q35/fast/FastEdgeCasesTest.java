@@ -299,4 +299,20 @@ class FastEdgeCasesTest {
     assertArrayEquals(new int[] {1, 1, 1, 1}, ran);
     assertTrue(!Thread.currentThread().isInterrupted(), "no interrupt made up");
   }
+
+  /** The fast matrix keeps a stored input order, for BackendLinear and in its stored form. */
+  @Test
+  void aStoredInputOrderIsKept() throws Exception {
+    QuantizedMatrix q = QuantizedMatrix.quantize(WeightFormat.parse("q35-g4"),
+        new float[] {1f, -2f, 3f, 0.5f, 7f, -1f, 2f, 4f}, 2, 4)
+        .withInputOrder(new int[] {2, 0, 3, 1});
+    try (PreparedMatrix fast = new FastBackend(1, 0).prepare(q)) {
+      assertArrayEquals(new int[] {2, 0, 3, 1}, fast.inputOrder());
+      assertArrayEquals(new int[] {2, 0, 3, 1}, fast.matrix().inputOrder());
+      assertArrayEquals(q.packed(), fast.matrix().packed());
+    }
+    try (PreparedMatrix plain = new FastBackend(1, 0).prepare(q.withInputOrder(null))) {
+      assertNull(plain.inputOrder());
+    }
+  }
 }

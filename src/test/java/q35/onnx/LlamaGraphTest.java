@@ -90,9 +90,7 @@ class LlamaGraphTest {
           order[j] = k - 1 - j;
         }
         for (int r = 0; r < n; r++) {
-          for (int j = 0; j < k; j++) {
-            stored[r * k + j] = all[i][l][r * k + order[j]];
-          }
+          q35.kernel.InputOrder.gather(all[i][l], r * k, order, k, stored, r * k);
         }
         m.put(LinearFactory.tensorName(names[i], l),
             QuantizedMatrix.quantize(f, stored, n, k).withInputOrder(order));
