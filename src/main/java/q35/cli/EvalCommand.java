@@ -43,7 +43,9 @@ final class EvalCommand implements Callable<Integer> {
       + "q35+clip,q35-g32+clip,int4-g32+clip,q35+gptq+clip,q35-g32+gptq+clip,"
       + "q35-g16+gptq+clip,int4-g32+gptq+clip,q35-g32+sal,q35-g32+clip+sal,"
       + "q35-g32+gptq+clip+sal,q35-g16+gptq+clip+sal,q35-g32+gptq+clip+sal+w2=q8+w3=q8,"
-      + "q35-g32+gptq+clip+sal+w1=q8+w2=q8,q35-g32+gptq+clip+sal+w2=int4-g32+w3=int4-g32";
+      + "q35-g32+gptq+clip+sal+w1=q8+w2=q8,q35-g32+gptq+clip+sal+w2=int4-g32+w3=int4-g32,"
+      + "q35-g16-f16,q35-g16-f16+gptq+clip+sal,q35-g14-f16+gptq+clip+sal,int4-g32-f16+gptq+clip,"
+      + "int4-g16-f16+gptq+clip,q35-g16-f16+gptq+clip+sal+w2=q8-f16+w3=q8-f16";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
@@ -57,7 +59,8 @@ final class EvalCommand implements Callable<Integer> {
   @Nullable Path text;
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
-      description = "Comma-separated formats; '+cls' also quantizes the classifier, '+gptq'"
+      description = "Comma-separated formats (a '-f16' suffix stores scales and offsets as"
+          + " binary16); '+cls' also quantizes the classifier, '+gptq'"
           + " chooses the codes with GPTQ, '+clip' each group's range by a two-sided clipping"
           + " search weighted by the calibration, '+sal' stores the inputs in salience order,"
           + " '+w2=q8' gives matrix w2 of every layer its own format (mixed precision; any of"
@@ -143,24 +146,33 @@ final class EvalCommand implements Callable<Integer> {
     Reference ref = AccuracyEval.reference(weights, seqs,
         new ProgressBar("float reference", seqs.size()));
     double refSeconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, double[]> hessians = null;
+    // One calibration per float model (the original, the rotated one; an AWQ model is its
+    // row's own), keyed by identity.
+    Map<LlamaWeights, Map<String, double[]>> calibrations = new java.util.IdentityHashMap<>();
+    java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration =
+        m -> calibrations.computeIfAbsent(m, x -> {
+          System.err.printf("eval: calibration on %d sequences the float model samples itself"
+              + " (seeds %d..%d, %d positions)%n", CALIBRATION_SEQUENCES, CALIBRATION_SEED,
+              CALIBRATION_SEED + CALIBRATION_SEQUENCES - 1, CALIBRATION_STEPS);
+          return Gptq.calibrate(x, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
+              CALIBRATION_SEED);
+        });
     List<Row> rows = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
     for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
-      if (f.calibrated()) {
-        if (hessians == null) {
-          System.err.printf("eval: GPTQ calibration on %d sequences the float model samples"
-              + " itself (seeds %d..%d, %d positions)%n", CALIBRATION_SEQUENCES, CALIBRATION_SEED,
-              CALIBRATION_SEED + CALIBRATION_SEQUENCES - 1, CALIBRATION_STEPS);
-          hessians = Gptq.calibrate(weights, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
-              CALIBRATION_SEED);
-        }
+      Calibrated m;
+      try {
+        m = f.model(weights, calibration);
+      } catch (q35.model.ModelFormatException | IllegalArgumentException e) {
+        System.err.println("eval: " + f.label() + ": " + e.getMessage());
+        return 1;
       }
-      Quantizer quantizer = f.quantizer(f.calibrated() ? hessians : null);
+      Map<String, double[]> h = f.codesCalibrated() ? m.hessians() : null;
+      Quantizer quantizer = f.quantizer(h);
       q35.llama.LinearFactory factory =
           BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
-      rows.add(AccuracyEval.evaluate(weights, seqs, ref, f.label(), f::formatOf, factory,
+      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), f::formatOf, factory,
           new ProgressBar(f.label(), seqs.size())));
       seconds.add((System.nanoTime() - s0) / 1e9);
     }
@@ -179,6 +191,12 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A row's float model and its calibration (null when the row needs none). */
+  record Calibrated(LlamaWeights weights, @Nullable Map<String, double[]> hessians) {}
+
+  /** The seed of the random signs of {@code +rot}'s Walsh-Hadamard rotation. */
+  static final long ROTATION_SEED = 35;
+
   /** GPTQ calibration: sequences sampled by the float model, disjoint from the eval text. */
   static final int CALIBRATION_SEQUENCES = 32;
   static final int CALIBRATION_STEPS = 256;
@@ -193,13 +211,16 @@ final class EvalCommand implements Callable<Integer> {
    * (mixed precision: {@code q35-g32+gptq+w2=q8+w3=q8} keeps w2 and w3 of every layer in q8).
    */
   record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, boolean clip,
-      boolean salience, Map<String, WeightFormat> overrides, String label) {
+      boolean salience, boolean awq, boolean rotate, Map<String, WeightFormat> overrides,
+      String label) {
     static FormatSpec parse(String text) {
       String[] parts = text.trim().split("\\+", -1);
       boolean cls = false;
       boolean gptq = false;
       boolean clip = false;
       boolean sal = false;
+      boolean awq = false;
+      boolean rot = false;
       Map<String, WeightFormat> overrides = new java.util.TreeMap<>(
           java.util.Comparator.comparingInt(MATRICES::indexOf));
       for (int i = 1; i < parts.length; i++) {
@@ -213,6 +234,10 @@ final class EvalCommand implements Callable<Integer> {
           clip = true;
         } else if (p.equals("sal")) {
           sal = true;
+        } else if (p.equals("awq")) {
+          awq = true;
+        } else if (p.equals("rot")) {
+          rot = true;
         } else if (eq > 0 && MATRICES.contains(p.substring(0, eq))) {
           WeightFormat f = WeightFormat.parse(p.substring(eq + 1));
           if (f.kind() == WeightFormat.Kind.F32) {
@@ -222,21 +247,51 @@ final class EvalCommand implements Callable<Integer> {
           overrides.put(p.substring(0, eq), f);
         } else {
           throw new IllegalArgumentException("unknown option '+" + p + "' in '" + text
-              + "' (known: +cls, +gptq, +clip, +sal, +MATRIX=FORMAT with MATRIX one of "
+              + "' (known: +cls, +gptq, +clip, +sal, +awq, +rot, +MATRIX=FORMAT with MATRIX"
+              + " one of "
               + String.join(", ", MATRICES) + ")");
         }
       }
       WeightFormat f = WeightFormat.parse(parts[0]);
       StringBuilder label = new StringBuilder(f.toString());
+      label.append(rot ? "+rot" : "").append(awq ? "+awq" : "");
       label.append(gptq ? "+gptq" : "").append(clip ? "+clip" : "").append(sal ? "+sal" : "");
       overrides.forEach((m, of) -> label.append('+').append(m).append('=').append(of));
       label.append(cls ? "+cls" : "");
-      return new FormatSpec(f, cls, gptq, clip, sal, overrides, label.toString());
+      return new FormatSpec(f, cls, gptq, clip, sal, awq, rot, overrides, label.toString());
     }
 
-    /** Whether the row needs the calibration (GPTQ, the clipping search, salience order). */
+    /**
+     * Whether the row needs the calibration (GPTQ, the clipping search, salience order, the
+     * AWQ scale search).
+     */
     boolean calibrated() {
+      return gptq || clip || salience || awq;
+    }
+
+    /** Whether the codes are chosen with the calibration (not only the AWQ scales). */
+    boolean codesCalibrated() {
       return gptq || clip || salience;
+    }
+
+    /**
+     * The float model this row quantizes: {@code weights} rotated ({@code +rot}) and then given
+     * AWQ scales ({@code +awq}), each folded into the weights (q35.gptq.Transforms), and the
+     * calibration of that model ({@code calibration} of the model it is given), or null.
+     */
+    Calibrated model(LlamaWeights weights,
+        java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration)
+        throws q35.model.ModelFormatException {
+      LlamaWeights w = rotate ? q35.gptq.Transforms.rotate(weights, ROTATION_SEED) : weights;
+      if (!calibrated()) {
+        return new Calibrated(w, null);
+      }
+      Map<String, double[]> h = calibration.apply(w);
+      if (awq) {
+        w = q35.gptq.Transforms.awq(w, h, this::formatOf);
+        h = codesCalibrated() ? calibration.apply(w) : h;
+      }
+      return new Calibrated(w, h);
     }
 
     /** How the calibration is used. */
@@ -293,6 +348,9 @@ final class EvalCommand implements Callable<Integer> {
         + " precision); their bits per weight are the weighted mean over all matrices."
         + " All three are calibrated on 32 sequences of 256 positions that the float model samples"
         + " itself (seeds 1001-1032, temperature 1), never on the evaluation text."
+        + " Formats ending in `-f16` store each group's scale and offset as binary16"
+        + " (spec/format.md section 7, quantization.md section 2.6: rounded to binary16 before the codes are"
+        + " chosen), 32 bits per group instead of 64."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");
     sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"

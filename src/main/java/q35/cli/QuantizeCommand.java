@@ -31,7 +31,8 @@ final class QuantizeCommand implements Callable<Integer> {
   @Nullable Path out;
 
   @Option(names = "--format", defaultValue = "q35-g32", paramLabel = "FMT",
-      description = "q35 | q35-g<G> | int4 | int4-g<G> | q8 | q8-g<G> | f32"
+      description = "q35 | q35-g<G> | int4 | int4-g<G> | q8 | q8-g<G> | f32; a quantized"
+          + " format may end in -f16 (binary16 scales and offsets, container version 3)"
           + " (default: ${DEFAULT-VALUE}).")
   String format = "q35-g32";
 
@@ -56,6 +57,15 @@ final class QuantizeCommand implements Callable<Integer> {
       + " (spec/format.md section 6), chosen from the same calibration (eval's +sal rows).")
   boolean salience;
 
+  @Option(names = "--awq", description = "Fold AWQ-style input-channel scales, chosen from the"
+      + " same calibration, into the float weights before quantizing (eval's +awq rows).")
+  boolean awq;
+
+  @Option(names = "--rotate", description = "Rotate the residual stream by a random-sign"
+      + " Walsh-Hadamard matrix folded into the float weights before quantizing (eval's +rot"
+      + " rows; the model's dim must be a power of two).")
+  boolean rotate;
+
   @Option(names = "--matrix-format", paramLabel = "NAME=FMT", description = "Give matrix NAME"
       + " (wq, wk, wv, wo, w1, w2, w3) of every layer its own format, e.g. w2=q8 (mixed"
       + " precision, as eval's +w2=q8 rows); repeatable.")
@@ -74,6 +84,7 @@ final class QuantizeCommand implements Callable<Integer> {
       wf = WeightFormat.parse(format);
       // one parser for eval's rows and quantize's options: the row this command writes
       StringBuilder row = new StringBuilder(format);
+      row.append(rotate ? "+rot" : "").append(awq ? "+awq" : "");
       row.append(gptq ? "+gptq" : "").append(clip ? "+clip" : "").append(salience ? "+sal" : "");
       for (String m : matrixFormats) {
         row.append('+').append(m.trim());
@@ -90,7 +101,7 @@ final class QuantizeCommand implements Callable<Integer> {
     long start = System.nanoTime();
     // A llama2.c checkpoint streams from a memory mapping, tensor by tensor, so it may be larger
     // than the heap; other formats (and GPTQ, which runs the float model) load whole.
-    boolean stream = !spec.calibrated() && ModelLoader.hasExtension(in, ".bin");
+    boolean stream = !spec.calibrated() && !spec.rotate() && ModelLoader.hasExtension(in, ".bin");
     WeightSource weights;
     Vocabulary vocab;
     LoadedModel m = null;
@@ -113,14 +124,20 @@ final class QuantizeCommand implements Callable<Integer> {
           + 1;
       ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
       java.util.Map<String, double[]> h = null;
-      if (m != null && spec.calibrated() && wf.kind() != WeightFormat.Kind.F32) {
-        h = q35.gptq.Gptq.calibrate(m.floatWeights(), new q35.llama.Tokenizer(vocab),
-            EvalCommand.CALIBRATION_SEQUENCES, EvalCommand.CALIBRATION_STEPS,
-            EvalCommand.CALIBRATION_SEED);
+      if (m != null && (spec.calibrated() || spec.rotate())
+          && wf.kind() != WeightFormat.Kind.F32) {
+        q35.llama.Tokenizer tok = new q35.llama.Tokenizer(vocab);
+        // the same transforms and calibration as eval's row (EvalCommand.FormatSpec.model)
+        EvalCommand.Calibrated cm = spec.model(m.floatWeights(),
+            x -> q35.gptq.Gptq.calibrate(x, tok, EvalCommand.CALIBRATION_SEQUENCES,
+                EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED));
+        weights = cm.weights();
+        h = spec.codesCalibrated() ? cm.hessians() : null;
       }
       Q35Container.write(out, weights, vocab, wf, spec::formatOf, quantizeClassifier,
           String.valueOf(in.getFileName()), bar, spec.quantizer(h));
     } catch (java.io.IOException | IllegalArgumentException e) {
+      // ModelFormatException (a transform's re-check of the weights) is an IOException
       System.err.println();
       System.err.println("quantize: " + Failure.describe(e) + " (nothing was written to " + out
           + ")");

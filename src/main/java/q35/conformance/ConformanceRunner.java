@@ -21,6 +21,7 @@ import q35.kernel.Codes;
 import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
+import q35.quant.HalfBits;
 import q35.quant.QuantizedMatrix;
 import q35.quant.WeightFormat;
 
@@ -252,6 +253,11 @@ public final class ConformanceRunner {
    */
   static QuantizedMatrix matrix(JsonObject t, byte[] packed, float[] scales, float[] offsets,
       int n, int k, int g) {
+    return new QuantizedMatrix(matrixKind(t), n, k, g, packed, scales, offsets);
+  }
+
+  /** The vector's format as a kind; an unknown name is refused by the kernel (FORMAT). */
+  static WeightFormat.Kind matrixKind(JsonObject t) {
     WeightFormat.Kind kind = switch (t.get("format").getAsString()) {
       case "q35" -> WeightFormat.Kind.Q35;
       case "int4" -> WeightFormat.Kind.INT4;
@@ -262,7 +268,7 @@ public final class ConformanceRunner {
       QuantMatrix.checkFormat(UNKNOWN_FORMAT);
       throw new AssertionError("the kernel accepted an unknown format");
     }
-    return new QuantizedMatrix(kind, n, k, g, packed, scales, offsets);
+    return kind;
   }
 
   /** As above, with the vector's own scales and offsets. */
@@ -309,6 +315,9 @@ public final class ConformanceRunner {
     int k = t.get("k").getAsInt();
     int g = t.get("g").getAsInt();
     float[] w = floats(t.getAsJsonArray("weights"));
+    if (t.has("scaleType")) {
+      return binary16WeightQuant(t, w, n, k, g, backend);
+    }
     if (isQ8(t)) {
       return q8WeightQuant(t, w, n, k, g, backend);
     }
@@ -356,6 +365,54 @@ public final class ConformanceRunner {
     }
     compareBits(err, "dequantized", deq, floats(t.getAsJsonArray("dequantized")));
     return err.toString();
+  }
+
+  /**
+   * Binary16 scales and offsets (quantization.md section 2.6): QuantizedMatrix.quantize, which
+   * runs the kernel's quantize, rounds with the kernel's Binary16.round and chooses the codes
+   * with the kernel's latticeValue; the 16-bit patterns are checked through HalfBits.
+   */
+  static String binary16WeightQuant(JsonObject t, float[] w, int n, int k, int g,
+      Backend backend) {
+    String type = t.get("scaleType").getAsString();
+    if (!type.equals("binary16")) {
+      throw new IllegalArgumentException("FORMAT: scaleType '" + type + "' is not binary16");
+    }
+    WeightFormat.Kind kind = matrixKind(t);
+    if (kind == WeightFormat.Kind.Q8) {
+      q35.quant.Q8Baseline.checkShape(n, k, g);
+    } else {
+      WeightQuant.checkShape(n, k, g);
+    }
+    QuantizedMatrix q = QuantizedMatrix.quantize(new WeightFormat(kind, g, true), w, n, k);
+    StringBuilder err = new StringBuilder();
+    compareBits(err, "scales", q.scales(), floats(t.getAsJsonArray("scales")));
+    compareBits(err, "offsets", q.offsets(), floats(t.getAsJsonArray("offsets")));
+    compareHalves(err, "scales16", q.scales(), t.getAsJsonArray("scales16"));
+    compareHalves(err, "offsets16", q.offsets(), t.getAsJsonArray("offsets16"));
+    byte[] expectedPacked = hex(t.get("packed").getAsString());
+    if (!Arrays.equals(q.packed(), expectedPacked)) {
+      err.append("packed gave ").append(toHex(q.packed())).append("; ");
+    }
+    err.append(kind == WeightFormat.Kind.Q8 ? q8Dequantize(t, n, k, g, backend)
+        : unpackAndDequantize(t, format(t), expectedPacked, n, k, g, backend));
+    return err.toString();
+  }
+
+  /** Compares the binary16 patterns of {@code actual} with the vector's 4-hex-digit ones. */
+  static void compareHalves(StringBuilder err, String what, float[] actual, JsonArray expected) {
+    if (actual.length != expected.size()) {
+      err.append(what).append(" length ").append(actual.length).append(" != ")
+          .append(expected.size()).append("; ");
+      return;
+    }
+    for (int i = 0; i < actual.length; i++) {
+      int bits = HalfBits.toBits(actual[i]);
+      if (bits != Integer.parseInt(expected.get(i).getAsString(), 16)) {
+        err.append(what).append('[').append(i).append("] gave ")
+            .append(String.format(Locale.ROOT, "%04x", bits)).append("; ");
+      }
+    }
   }
 
   /** The q8 baseline (spec/container.md section 3) is not in the kernel: q35.quant has it. */

@@ -27,8 +27,9 @@ import q35.model.MappedFile;
 import q35.model.WeightSource;
 import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
-import q35.quant.Quantizer;
+import q35.quant.HalfBits;
 import q35.quant.QuantizedMatrix;
+import q35.quant.Quantizer;
 import q35.quant.WeightFormat;
 
 /**
@@ -42,6 +43,8 @@ public final class Q35Container {
   static final int VERSION = 1;
   /** The version written when a matrix has a stored input order; it adds the inputOrder blob. */
   static final int VERSION_INPUT_ORDER = 2;
+  /** The version written when a matrix stores binary16 scales and offsets (scaleType f16). */
+  static final int VERSION_HALF_SCALES = 3;
   /** Input orders are stored as u8 or u16, so a matrix with one has at most this many cols. */
   static final int MAX_ORDERED_COLS = 1 << 16;
   static final int PREAMBLE = 64;
@@ -73,6 +76,8 @@ public final class Q35Container {
     private JsonObject blobs = new JsonObject();
     /** Whether some matrix was written with an input order (container version 2). */
     boolean inputOrders;
+    /** Whether some matrix was written with binary16 scales (container version 3). */
+    boolean halfScales;
 
     BlobWriter(FileChannel ch) {
       this.ch = ch;
@@ -100,6 +105,16 @@ public final class Q35Container {
       }
       bytes(key, b.array());
       inputOrders = true;
+    }
+
+    /** Binary16 values (spec/format.md section 7), little-endian. */
+    void halves(String key, float[] data) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : data) {
+        b.putShort((short) HalfBits.toBits(v));
+      }
+      bytes(key, b.array());
+      halfScales = true;
     }
 
     /** Little-endian float32, through a 1 MiB buffer (no byte copy of the whole tensor). */
@@ -233,7 +248,8 @@ public final class Q35Container {
       }
       JsonObject header = new JsonObject();
       header.addProperty("format", "q35-container");
-      int version = w.inputOrders ? VERSION_INPUT_ORDER : VERSION;
+      int version = w.halfScales ? VERSION_HALF_SCALES
+          : w.inputOrders ? VERSION_INPUT_ORDER : VERSION;
       header.addProperty("version", version);
       header.add("config", configJson(c));
       header.addProperty("weightFormat", format.toString());
@@ -304,6 +320,9 @@ public final class Q35Container {
         t.addProperty("rows", rows);
         t.addProperty("cols", cols);
         t.addProperty("groupSize", g);
+        if (format.halfScales()) {
+          t.addProperty("scaleType", "f16");
+        }
         return t;
       }
 
@@ -311,7 +330,7 @@ public final class Q35Container {
       public void writeBlobs(BlobWriter w) throws IOException {
         QuantizedMatrix q = quantizer.quantize(name, weights.get(), rows, cols);
         if (q.kind() != format.kind() || q.rows() != rows || q.cols() != cols
-            || q.groupSize() != g) {
+            || q.groupSize() != g || q.halfScales() != format.halfScales()) {
           throw new IllegalStateException(name + ": the quantizer returned another shape");
         }
         int[] order = q.inputOrder();
@@ -321,8 +340,13 @@ public final class Q35Container {
               + ")");
         }
         w.bytes("packed", q.packed());
-        w.floats("scales", q.scales());
-        w.floats("offsets", q.offsets());
+        if (q.halfScales()) {
+          w.halves("scales", q.scales());
+          w.halves("offsets", q.offsets());
+        } else {
+          w.floats("scales", q.scales());
+          w.floats("offsets", q.offsets());
+        }
         if (order != null) {
           w.inputOrder("inputOrder", order);
         }
@@ -454,10 +478,10 @@ public final class Q35Container {
       throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
     }
     int version = pre.getInt(8);
-    if (version != VERSION && version != VERSION_INPUT_ORDER) {
+    if (version < VERSION || version > VERSION_HALF_SCALES) {
       throw new ContainerFormatException(src + ": container version "
           + (version & 0xffffffffL) + " is not supported (this build reads versions "
-          + VERSION + " and " + VERSION_INPUT_ORDER + ")");
+          + VERSION + " to " + VERSION_HALF_SCALES + ")");
     }
     int flags = pre.getInt(12);
     if (flags != 0) {
@@ -564,14 +588,15 @@ public final class Q35Container {
         }
         long groups = (cols + (long) g - 1) / g;
         long codes = rows * wf.rowBytes(cols);
-        long params = 4L * rows * groups;
+        boolean half = scaleType(t, version, tw);
+        long params = (half ? 2L : 4L) * rows * groups;
         if (codes > Integer.MAX_VALUE - 8 || params > Integer.MAX_VALUE - 8) {
           throw new ContainerFormatException(tw + ": shape " + rows + " x " + cols
               + " is too large for one array");
         }
         byte[] packed = blob(in, blobs, "packed", codes, dataEnd, tw);
-        float[] s = floats(blob(in, blobs, "scales", params, dataEnd, tw));
-        float[] m = floats(blob(in, blobs, "offsets", params, dataEnd, tw));
+        float[] s = params(blob(in, blobs, "scales", params, dataEnd, tw), half);
+        float[] m = params(blob(in, blobs, "offsets", params, dataEnd, tw), half);
         int @Nullable [] order = null;
         if (blobs.has("inputOrder")) {
           if (version < VERSION_INPUT_ORDER) {
@@ -586,7 +611,8 @@ public final class Q35Container {
               (long) QuantizedMatrix.inputOrderEntryBytes(cols) * cols, dataEnd, tw), cols);
         }
         // The constructor checks that the order is a permutation (INPUT_ORDER).
-        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m, order);
+        QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m, order,
+            half);
         // The kernel's checks of the stored values (padding, scale and offset ranges), for
         // every format, q8 included; every backend makes them again when it prepares q.
         q.checkValues();
@@ -594,6 +620,42 @@ public final class Q35Container {
       }
     }
     return new Contents(c, weightFormat, classifierQuantized, floats, matrices, vocab);
+  }
+
+  /**
+   * Whether a matrix entry stores binary16 scales: its optional {@code scaleType}, "f32" (the
+   * default) or "f16", which needs container version 3.
+   */
+  private static boolean scaleType(JsonObject t, int version, String tw)
+      throws ModelFormatException, ContainerFormatException {
+    if (!t.has("scaleType")) {
+      return false;
+    }
+    String type = Json.string(t, "scaleType", tw);
+    if (type.equals("f32")) {
+      return false;
+    }
+    if (!type.equals("f16")) {
+      throw new ContainerFormatException(tw + ": scaleType '" + type + "' is not f32 or f16");
+    }
+    if (version < VERSION_HALF_SCALES) {
+      throw new ContainerFormatException(tw + ": scaleType f16 needs container version "
+          + VERSION_HALF_SCALES + ", the file says " + version);
+    }
+    return true;
+  }
+
+  /** Scales or offsets: little-endian binary16 when {@code half}, else binary32. */
+  static float[] params(byte[] b, boolean half) {
+    if (!half) {
+      return floats(b);
+    }
+    float[] f = new float[b.length / 2];
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < f.length; i++) {
+      f[i] = HalfBits.fromBits(Short.toUnsignedInt(bb.getShort(2 * i)));
+    }
+    return f;
   }
 
   /** A required int member in [1, 2^31 - 1]. */

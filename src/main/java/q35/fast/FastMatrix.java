@@ -33,6 +33,7 @@ final class FastMatrix implements PreparedMatrix {
   private final float[] offsets;
   /** The stored input order, applied by BackendLinear before this matrix sees x. */
   private final int @Nullable [] inputOrder;
+  private final boolean halfScales;
 
   // Activations of the current call (this object is not thread-safe, as PreparedMatrix says).
   private short[] xs = new short[0];
@@ -60,6 +61,7 @@ final class FastMatrix implements PreparedMatrix {
     this.scales = TileLayout.tileParams(q.scales(), n, groups, lanes);
     this.offsets = TileLayout.tileParams(q.offsets(), n, groups, lanes);
     this.inputOrder = q.inputOrder();
+    this.halfScales = q.halfScales();
     this.accScratch = new int[threads][groups * lanes];
     this.yScratch = new float[threads][lanes];
   }
@@ -70,7 +72,7 @@ final class FastMatrix implements PreparedMatrix {
     int lanes = Simd.LANES;
     return new QuantizedMatrix(kind, n, k, g, TileLayout.untile(kind, w, n, k, lanes),
         TileLayout.untileParams(scales, n, groups, lanes),
-        TileLayout.untileParams(offsets, n, groups, lanes), inputOrder);
+        TileLayout.untileParams(offsets, n, groups, lanes), inputOrder, halfScales);
   }
 
   @Override

@@ -2,8 +2,8 @@ package q35.gptq;
 
 import java.util.HashMap;
 import java.util.Map;
+import q35.kernel.Binary16;
 import q35.kernel.InputOrder;
-import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 import q35.llama.FloatLinear;
 import q35.llama.Generator;
@@ -141,7 +141,6 @@ public final class Gptq {
     float[] scales = new float[n * groups];
     float[] offsets = new float[n * groups];
     int[][] lattice = new int[n][k];
-    boolean q35 = format.kind() == WeightFormat.Kind.Q35;
     double[] row = new double[k];
     for (int j = 0; j < n; j++) {
       for (int i = 0; i < k; i++) {
@@ -151,15 +150,14 @@ public final class Gptq {
       float m = 0f;
       for (int i = 0; i < k; i++) {
         if (i % g == 0) {
-          float[] sm = groupParams(format.kind(), row, i, Math.min(k, i + g), hessian, k,
+          float[] sm = groupParams(format, row, i, Math.min(k, i + g), hessian, k,
               options.twoSidedClip());
           s = sm[0];
           m = sm[1];
           scales[j * groups + i / g] = s;
           offsets[j * groups + i / g] = m;
         }
-        int q = format.kind() == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[i], s, m)
-            : WeightQuant.latticeValue((float) row[i], s, m, q35 && i % 2 == 1);
+        int q = QuantizedMatrix.latticeValue(format.kind(), (float) row[i], s, m, i);
         lattice[j][i] = q;
         if (!options.compensate()) {
           continue;
@@ -170,19 +168,8 @@ public final class Gptq {
         }
       }
     }
-    byte[] packed = new byte[plain.packed().length];
-    int rowBytes = packed.length / n;
-    for (int j = 0; j < n; j++) {
-      if (format.kind() == WeightFormat.Kind.Q8) {
-        for (int i = 0; i < k; i++) {
-          packed[j * k + i] = (byte) lattice[j][i];
-        }
-      } else {
-        QuantMatrix.packRow(QuantizedMatrix.kernelFormat(format.kind()), lattice[j], k, packed,
-            j * rowBytes);
-      }
-    }
-    return new QuantizedMatrix(format.kind(), n, k, g, packed, scales, offsets);
+    return QuantizedMatrix.fromLattice(format.kind(), n, k, g, lattice, scales, offsets,
+        format.halfScales());
   }
 
   /**
@@ -247,10 +234,13 @@ public final class Gptq {
    * group's rounding error weighted by H's diagonal (outliers are clipped when that pays). The
    * symmetric search shrinks both ends by one factor; the two-sided search shrinks the low and
    * the high end by a factor each (every pair, the symmetric ones among them), because q35's
-   * grid is not symmetric (its odd positions stop one step short of the high end).
+   * grid is not symmetric (its odd positions stop one step short of the high end). A format
+   * with binary16 scales rounds each candidate's scale and offset to binary16 before its error
+   * is measured, so the search picks among the values that will be stored.
    */
-  static float[] groupParams(WeightFormat.Kind kind, double[] row, int start, int end,
+  static float[] groupParams(WeightFormat format, double[] row, int start, int end,
       double[] h, int k, boolean twoSided) {
+    WeightFormat.Kind kind = format.kind();
     double lo = row[start];
     double hi = lo;
     for (int t = start; t < end; t++) {
@@ -266,6 +256,10 @@ public final class Gptq {
         float u = (float) (mid + (hi - mid) * rh);
         float s = kind == WeightFormat.Kind.Q8 ? Q8Baseline.scale(l, u) : WeightQuant.scale(l, u);
         float m = kind == WeightFormat.Kind.Q8 ? Q8Baseline.offset(l, s) : WeightQuant.offset(l, s);
+        if (format.halfScales()) {
+          s = Binary16.round(s);
+          m = Binary16.round(m);
+        }
         double err = groupError(kind, row, start, end, h, k, s, m);
         if (err < bestErr) {
           bestErr = err;
@@ -287,9 +281,7 @@ public final class Gptq {
       int k, float s, float m) {
     double err = 0;
     for (int t = start; t < end; t++) {
-      int q = kind == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue((float) row[t], s, m)
-          : WeightQuant.latticeValue((float) row[t], s, m,
-              kind == WeightFormat.Kind.Q35 && t % 2 == 1);
+      int q = QuantizedMatrix.latticeValue(kind, (float) row[t], s, m, t);
       double d = row[t] - WeightQuant.dequantizeValue(q, s, m);
       err += h[t * k + t] * d * d;
     }

@@ -3,6 +3,7 @@ package q35.quant;
 import org.checkerframework.checker.index.qual.IndexFor;
 import org.checkerframework.checker.index.qual.Positive;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import q35.kernel.Binary16;
 import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
@@ -19,15 +20,24 @@ import q35.kernel.WeightQuant;
  * <p>{@code inputOrder}, when not null, is the stored input order (spec/format.md section 6):
  * stored column j holds original input {@code inputOrder[j]}, so the matrix stands for
  * W[r][inputOrder[j]] = the stored row r's value j, and its product reads x in that order.
+ *
+ * <p>{@code halfScales} says that the scales and offsets are stored as binary16 (spec/format.md
+ * section 7); the arrays hold their binary32 values, which {@link #checkValues()} checks.
  */
 public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
     @Positive int groupSize, byte[] packed, float[] scales, float[] offsets,
-    int @Nullable [] inputOrder) {
+    int @Nullable [] inputOrder, boolean halfScales) {
 
-  /** A matrix in the identity input order; as the canonical constructor. */
+  /** A matrix in the identity input order with binary32 scales; as the canonical constructor. */
   public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
       float[] scales, float[] offsets) {
-    this(kind, rows, cols, groupSize, packed, scales, offsets, null);
+    this(kind, rows, cols, groupSize, packed, scales, offsets, null, false);
+  }
+
+  /** A matrix with binary32 scales; as the canonical constructor. */
+  public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
+      float[] scales, float[] offsets, int @Nullable [] inputOrder) {
+    this(kind, rows, cols, groupSize, packed, scales, offsets, inputOrder, false);
   }
 
   /**
@@ -35,7 +45,7 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
    * any, is a permutation of the cols inputs ({@code INPUT_ORDER}); the arrays are not copied.
    */
   public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
-      float[] scales, float[] offsets, int @Nullable [] inputOrder) {
+      float[] scales, float[] offsets, int @Nullable [] inputOrder, boolean halfScales) {
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
@@ -70,15 +80,103 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     this.scales = scales;
     this.offsets = offsets;
     this.inputOrder = inputOrder;
+    this.halfScales = halfScales;
   }
 
   /** This matrix's codes, scales and offsets with the stored input order {@code order}. */
   public QuantizedMatrix withInputOrder(int @Nullable [] order) {
-    return new QuantizedMatrix(kind, rows, cols, groupSize, packed, scales, offsets, order);
+    return new QuantizedMatrix(kind, rows, cols, groupSize, packed, scales, offsets, order,
+        halfScales);
   }
 
-  /** Quantizes a row-major float matrix; q35 and int4 go through the verified kernel. */
+  /**
+   * Quantizes a row-major float matrix by round-to-nearest (spec/quantization.md section 2, and
+   * 2.6 for a format with binary16 scales); q35 and int4 go through the verified kernel.
+   */
+  // Index: the kernel's quantize checked w.length == rows * cols, and s has rows * groups values
+  @SuppressWarnings("index")
   public static QuantizedMatrix quantize(WeightFormat format, float[] w, int rows, int cols) {
+    QuantizedMatrix q = quantizeBinary32(format, w, rows, cols);
+    if (!format.halfScales()) {
+      return q;
+    }
+    checkHalfRange(w);
+    float[] s = new float[q.scales.length];
+    float[] m = new float[s.length];
+    for (int p = 0; p < s.length; p++) {
+      s[p] = Binary16.round(q.scales[p]);
+      m[p] = Binary16.round(q.offsets[p]);
+    }
+    int g = q.groupSize;
+    int groups = q.groups();
+    int[][] lattice = new int[rows][cols];
+    for (int j = 0; j < rows; j++) {
+      for (int i = 0; i < cols; i++) {
+        int p = j * groups + i / g;
+        lattice[j][i] = latticeValue(format.kind(), w[j * cols + i], s[p], m[p], i);
+      }
+    }
+    return fromLattice(format.kind(), rows, cols, g, lattice, s, m, true);
+  }
+
+  /**
+   * Refuses a weight beyond 2^15, which a matrix with binary16 scales cannot take
+   * (spec/quantization.md section 2.6; {@code TOO_LARGE}).
+   */
+  static void checkHalfRange(float[] w) {
+    for (int i = 0; i < w.length; i++) {
+      if (!(Binary16.WEIGHT_MIN <= w[i] && w[i] <= Binary16.WEIGHT_LIMIT)) {
+        throw new IllegalArgumentException("TOO_LARGE: weight " + i + " is " + w[i]
+            + "; a matrix with binary16 scales takes |w| <= 2^15");
+      }
+    }
+  }
+
+  /**
+   * The lattice value of weight {@code w} at stored position {@code i} of a group with scale
+   * {@code s} and offset {@code m}, by the format's rule (q35's odd positions on the 3-bit half).
+   */
+  public static int latticeValue(WeightFormat.Kind kind, float w, float s, float m, int i) {
+    return kind == WeightFormat.Kind.Q8 ? Q8Baseline.latticeValue(w, s, m)
+        : WeightQuant.latticeValue(w, s, m, kind == WeightFormat.Kind.Q35 && i % 2 == 1);
+  }
+
+  /**
+   * A matrix from its lattice values (rows x cols, in the format's range; q35's odd positions
+   * even), packed by the kernel's packRow (q8: one byte each), and its scales and offsets.
+   */
+  // Index: rows, cols >= 1 and lattice's rows x cols are checked first; rowBytes >= 1
+  @SuppressWarnings("index")
+  public static QuantizedMatrix fromLattice(WeightFormat.Kind kind, int rows, int cols, int g,
+      int[][] lattice, float[] scales, float[] offsets, boolean halfScales) {
+    if (rows < 1 || cols < 1 || lattice.length != rows) {
+      throw new IllegalArgumentException("SHAPE: " + lattice.length + " lattice rows for a "
+          + rows + " x " + cols + " matrix");
+    }
+    for (int[] row : lattice) {
+      WeightQuant.checkLength("lattice row", row.length, cols);
+    }
+    byte[] packed;
+    if (kind == WeightFormat.Kind.Q8) {
+      packed = new byte[Math.multiplyExact(rows, cols)];
+      for (int j = 0; j < rows; j++) {
+        for (int i = 0; i < cols; i++) {
+          packed[j * cols + i] = (byte) lattice[j][i];
+        }
+      }
+    } else {
+      int rowBytes = QuantMatrix.rowBytes(kernelFormat(kind), cols);
+      packed = new byte[Math.multiplyExact(rows, rowBytes)];
+      for (int j = 0; j < rows; j++) {
+        QuantMatrix.packRow(kernelFormat(kind), lattice[j], cols, packed, j * rowBytes);
+      }
+    }
+    return new QuantizedMatrix(kind, rows, cols, g, packed, scales, offsets, null, halfScales);
+  }
+
+  /** Round-to-nearest with binary32 scales and offsets (spec/quantization.md section 2). */
+  private static QuantizedMatrix quantizeBinary32(WeightFormat format, float[] w, int rows,
+      int cols) {
     int g = format.groupFor(cols);
     return switch (format.kind()) {
       case Q35, INT4 -> {
@@ -109,6 +207,10 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
    * @throws IllegalArgumentException with the kernel's error code
    */
   public void checkValues() {
+    if (halfScales) {
+      checkBinary16("scale", scales);
+      checkBinary16("offset", offsets);
+    }
     if (kind == WeightFormat.Kind.Q8) {
       Q8Baseline.checkParams(scales, offsets);
       return;
@@ -116,6 +218,16 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     // One call, so the kernel's order holds: every scale and offset, then each row's padding.
     QuantMatrix.dequantize(kernelFormat(kind), packed, scales, offsets, rows, cols, groupSize,
         new float[rows * cols]);
+  }
+
+  /** Refuses a value that is not a binary16 number ({@code BAD_SCALE}). */
+  private static void checkBinary16(String what, float[] values) {
+    for (int p = 0; p < values.length; p++) {
+      if (!Binary16.isBinary16(values[p])) {
+        throw new IllegalArgumentException("BAD_SCALE: " + what + " " + p + " is " + values[p]
+            + ", not a binary16 value");
+      }
+    }
   }
 
   /** The kernel's format constant of a q35 or int4 kind. */
@@ -203,7 +315,8 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
   /** Bits stored per weight, scales, offsets and the input order included. */
   public double bitsPerWeight() {
     double orderBytes = inputOrder == null ? 0 : (double) inputOrderEntryBytes(cols) * cols;
-    return 8.0 * (packed.length + 4.0 * scales.length + 4.0 * offsets.length + orderBytes)
+    double paramBytes = halfScales ? 2.0 : 4.0;
+    return 8.0 * (packed.length + paramBytes * (scales.length + offsets.length) + orderBytes)
         / ((double) rows * cols);
   }
 }

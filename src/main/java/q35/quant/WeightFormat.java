@@ -9,9 +9,15 @@ import java.util.regex.Pattern;
 /**
  * A weight format as named on the command line: {@code f32}, {@code q35}, {@code q35-g<G>},
  * {@code int4}, {@code int4-g<G>}, {@code q8}, {@code q8-g<G>}. Without {@code -g<G>} the group
- * is the whole row (the original design's per-column scheme).
+ * is the whole row (the original design's per-column scheme). A quantized format may end in
+ * {@code -f16}: its scales and offsets are stored as binary16 (spec/format.md section 7).
  */
-public record WeightFormat(Kind kind, int groupSize) {
+public record WeightFormat(Kind kind, int groupSize, boolean halfScales) {
+
+  /** A format with binary32 scales and offsets. */
+  public WeightFormat(Kind kind, int groupSize) {
+    this(kind, groupSize, false);
+  }
 
   /** The lattice of a format. */
   public enum Kind {
@@ -35,7 +41,8 @@ public record WeightFormat(Kind kind, int groupSize) {
   /** Group size meaning "one group per row". */
   public static final int PER_ROW = 0;
 
-  private static final Pattern NAME = Pattern.compile("(f32|q35|int4|q8)(?:-g([0-9]{1,9}))?");
+  private static final Pattern NAME =
+      Pattern.compile("(f32|q35|int4|q8)(?:-g([0-9]{1,9}))?(-f16)?");
 
   /**
    * Parses a comma-separated list of format names (as {@code --formats} takes them); throws
@@ -58,7 +65,8 @@ public record WeightFormat(Kind kind, int groupSize) {
     Matcher m = NAME.matcher(name.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("unknown weight format '" + name
-          + "' (use f32, q35, q35-g<G>, int4, int4-g<G>, q8 or q8-g<G>)");
+          + "' (use f32, q35, q35-g<G>, int4, int4-g<G>, q8 or q8-g<G>, the quantized ones"
+          + " optionally ending in -f16)");
     }
     String id = String.valueOf(m.group(1));
     Kind kind = switch (id) {
@@ -68,18 +76,19 @@ public record WeightFormat(Kind kind, int groupSize) {
       default -> Kind.Q8;
     };
     String g = m.group(2);
-    if (g == null) {
-      return new WeightFormat(kind, PER_ROW);
+    boolean half = m.group(3) != null;
+    if (kind == Kind.F32 && (g != null || half)) {
+      throw new IllegalArgumentException("f32 takes no group size and no -f16: '" + name + "'");
     }
-    if (kind == Kind.F32) {
-      throw new IllegalArgumentException("f32 takes no group size: '" + name + "'");
+    if (g == null) {
+      return new WeightFormat(kind, PER_ROW, half);
     }
     int size = Integer.parseInt(g);
     if (size < 2 || size % 2 != 0) {
       throw new IllegalArgumentException(
           "group size in '" + name + "' must be an even number >= 2");
     }
-    return new WeightFormat(kind, size);
+    return new WeightFormat(kind, size, half);
   }
 
   /**
@@ -105,6 +114,11 @@ public record WeightFormat(Kind kind, int groupSize) {
     return 8.0 * storedBytes(rows, cols) / ((double) rows * cols);
   }
 
+  /** Bytes of one stored scale or offset: 2 for binary16, else 4. */
+  public int paramBytes() {
+    return halfScales ? 2 : 4;
+  }
+
   /** Bytes a rows x cols matrix takes in this format: codes, scales and offsets. */
   public long storedBytes(int rows, int cols) {
     if (kind == Kind.F32) {
@@ -112,11 +126,12 @@ public record WeightFormat(Kind kind, int groupSize) {
     }
     int g = groupFor(cols);
     long groups = (cols + g - 1) / g;
-    return rows * rowBytes(cols) + 8L * rows * groups;
+    return rows * rowBytes(cols) + 2L * paramBytes() * rows * groups;
   }
 
   @Override
   public String toString() {
-    return kind.id + (groupSize == PER_ROW ? "" : "-g" + groupSize);
+    return kind.id + (groupSize == PER_ROW ? "" : "-g" + groupSize)
+        + (halfScales ? "-f16" : "");
   }
 }

@@ -65,6 +65,52 @@ class EvalCommandTest {
     assertTrue(assertThrowsMessage("q35+w9=q8").contains("unknown option '+w9=q8'"));
     assertTrue(assertThrowsMessage("q35+w2=f32").contains("a matrix may take q35, int4 or q8"));
     assertTrue(assertThrowsMessage("q35+fast").contains("unknown option '+fast'"));
+    EvalCommand.FormatSpec t = EvalCommand.FormatSpec.parse("q35-g16-f16+awq+clip+rot");
+    assertEquals("q35-g16-f16+rot+awq+clip", t.label());
+    assertTrue(t.awq() && t.rotate() && t.calibrated() && t.codesCalibrated());
+    assertTrue(t.formatOf("layers.0.wq").halfScales());
+    EvalCommand.FormatSpec awqOnly = EvalCommand.FormatSpec.parse("q35-g32+awq");
+    assertTrue(awqOnly.calibrated() && !awqOnly.codesCalibrated(),
+        "AWQ alone needs the calibration for its scales only: the codes round to nearest");
+  }
+
+  @Test
+  void quantizeWritesARotatedAwqModelThatRunsLikeTheFloatOne(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("rot.q35");
+    GenerateCommandTest.Run r = GenerateCommandTest.run("quantize", "--in",
+        TestModels.storiesBin().toString(), "--out", out.toString(), "--format", "q8-g16-f16",
+        "--rotate", "--awq");
+    assertEquals(0, r.code(), r.err());
+    q35.container.Q35Container.Contents c = q35.container.Q35Container.read(out);
+    assertEquals(3, Files.readAllBytes(out)[8], "binary16 scales make a version-3 container");
+    assertFalse(c.config().sharedClassifier(), "the rotation unties the classifier");
+    assertEquals(1f, c.floats().get("rms_final")[3],
+        "the final norm is folded into the classifier (AWQ leaves it alone)");
+    // An 8-bit model of the rotated, scaled weights still predicts as the float model does.
+    q35.model.LoadedModel q = q35.model.ModelLoader.load(out);
+    q35.llama.Transformer quant = new q35.llama.Transformer(q.weights(),
+        q35.backend.BackendLinear.stored(new q35.backend.ReferenceBackend(), q.quantized()));
+    q35.llama.Transformer ref = new q35.llama.Transformer(
+        q35.model.Llama2cReader.read(TestModels.storiesBin()));
+    int token = 1;
+    int agree = 0;
+    for (int pos = 0; pos < 32; pos++) {
+      float[] a = ref.forward(token, pos);
+      float[] b = quant.forward(token, pos);
+      int ia = argmax(a);
+      agree += ia == argmax(b) ? 1 : 0;
+      token = ia;
+    }
+    assertTrue(agree >= 29, agree + " of 32 greedy tokens agree");
+  }
+
+  static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      best = v[i] > v[best] ? i : best;
+    }
+    return best;
   }
 
   private static String assertThrowsMessage(String row) {

@@ -58,9 +58,10 @@ class Q35ContainerTest {
   }
 
   @Property(tries = 12)
-  void roundTripsBitForBit(@ForAll @IntRange(min = 0, max = 5) int formatIndex,
+  void roundTripsBitForBit(@ForAll @IntRange(min = 0, max = 7) int formatIndex,
       @ForAll boolean shared, @ForAll boolean quantizeClassifier) throws IOException {
-    String[] names = {"q35", "q35-g8", "int4", "int4-g4", "q8-g2", "f32"};
+    String[] names = {"q35", "q35-g8", "int4", "int4-g4", "q8-g2", "f32", "q35-g8-f16",
+        "q8-g4-f16"};
     WeightFormat f = WeightFormat.parse(names[formatIndex]);
     LlamaWeights w = TinyModels.random(formatIndex * 31L + (shared ? 1 : 0), shared);
     Path out = dir.resolve("rt-" + formatIndex + shared + quantizeClassifier + ".q35");
@@ -87,6 +88,7 @@ class Q35ContainerTest {
         assertArrayEquals(fresh.packed(), stored.packed(), name);
         assertArrayEquals(fresh.scales(), stored.scales(), name);
         assertArrayEquals(fresh.offsets(), stored.offsets(), name);
+        assertEquals(f.halfScales(), stored.halfScales(), name);
       }
     }
     assertEquals(quantizeClassifier && f.kind() != WeightFormat.Kind.F32,
@@ -262,15 +264,9 @@ class Q35ContainerTest {
     Q35Container.write(p, w, vocabulary(w), WeightFormat.parse("q35-g8"), false, "tiny",
         i -> { }, REVERSED);
     byte[] b = Files.readAllBytes(p);
-    java.nio.ByteBuffer pre = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    int headerOffset = (int) pre.getLong(16);
-    com.google.gson.JsonObject h = com.google.gson.JsonParser.parseString(new String(b,
-        headerOffset, (int) pre.getLong(24), java.nio.charset.StandardCharsets.UTF_8))
-        .getAsJsonObject();
-    com.google.gson.JsonObject blob = h.getAsJsonArray("tensors").asList().stream()
-        .map(com.google.gson.JsonElement::getAsJsonObject)
-        .filter(t -> t.get("name").getAsString().equals("layers.1.wo")).findFirst().orElseThrow()
-        .getAsJsonObject("blobs").getAsJsonObject("inputOrder");
+    com.google.gson.JsonObject h = header(b);
+    com.google.gson.JsonObject blob = tensor(h, "layers.1.wo").getAsJsonObject("blobs")
+        .getAsJsonObject("inputOrder");
     int at = blob.get("offset").getAsInt();
     int len = blob.get("length").getAsInt();
     // entry 1 := entry 0 (u8 entries: the tiny model has at most 256 inputs), with the blob's
@@ -279,17 +275,103 @@ class Q35ContainerTest {
     assertTrue(len <= 256, "u8 entries");
     b[at + 1] = b[at];
     blob.addProperty("crc32c", Q35Container.crc(b, at, len) & 0xffffffffL);
+    Files.write(p, withHeader(b, h, b[8]));
+    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage();
+    assertTrue(msg.contains("INPUT_ORDER: entry 1 repeats input"), msg);
+  }
+
+  /** The JSON header of a container's bytes. */
+  static com.google.gson.JsonObject header(byte[] b) {
+    java.nio.ByteBuffer pre = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    return com.google.gson.JsonParser.parseString(new String(b, (int) pre.getLong(16),
+        (int) pre.getLong(24), java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+  }
+
+  /** The header's entry of tensor {@code name}. */
+  static com.google.gson.JsonObject tensor(com.google.gson.JsonObject h, String name) {
+    return h.getAsJsonArray("tensors").asList().stream()
+        .map(com.google.gson.JsonElement::getAsJsonObject)
+        .filter(t -> t.get("name").getAsString().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The container's bytes with header {@code h} (and preamble version {@code version}) in
+   * place of its own, every checksum fixed: only the reader's other checks can refuse it.
+   */
+  static byte[] withHeader(byte[] b, com.google.gson.JsonObject h, int version) {
+    int headerOffset = (int) java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getLong(16);
+    h.addProperty("version", version);
     byte[] header = Q35Container.GSON.toJson(h).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] out = java.util.Arrays.copyOf(b, headerOffset + header.length);
     System.arraycopy(header, 0, out, headerOffset, header.length);
     java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    o.putInt(8, version);
     o.putLong(24, header.length);
     o.putInt(32, Q35Container.crc(header, 0, header.length));
     o.putInt(36, Q35Container.crc(out, 0, 36));
-    Files.write(p, out);
+    return out;
+  }
+
+  @Test
+  void binary16ScalesRoundTripAsVersion3AndRunTheSameLogits() throws IOException {
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("half.q35");
+    WeightFormat f = WeightFormat.parse("q35-g8-f16");
+    Q35Container.write(p, w, vocabulary(w), f, false, "tiny", i -> { });
+    byte[] b = Files.readAllBytes(p);
+    assertEquals(3, b[8], "a file with binary16 scales is version 3");
+    assertEquals("f16", tensor(header(b), "layers.0.wq").get("scaleType").getAsString());
+    Q35Container.Contents c = Q35Container.read(p);
+    QuantizedMatrix q = c.matrices().get("layers.0.w2");
+    assertTrue(q.halfScales());
+    for (float v : q.scales()) {
+      assertTrue(q35.kernel.Binary16.isBinary16(v), "scale " + v);
+    }
+    // 32 bits less per group than binary32: 4 bits per weight at g = 8
+    assertEquals(WeightFormat.parse("q35-g8").bitsPerWeight(q.rows(), q.cols()) - 32.0 / 8,
+        q.bitsPerWeight(), 1e-12);
+    assertTrue(b.length < goodBytes.length, b.length + " vs " + goodBytes.length);
+    LinearFactoryCheck.assertSameLogits(ModelLoader.load(p), w,
+        BackendLinear.factory(new ReferenceBackend(), f, false));
+  }
+
+  @Test
+  void badBinary16ScalesAndScaleTypesAreRefused() throws IOException {
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("half-bad.q35");
+    Q35Container.write(p, w, vocabulary(w), WeightFormat.parse("q35-g8-f16"), false, "tiny",
+        i -> { });
+    byte[] good = Files.readAllBytes(p);
+    // scale 0 := +infinity (0x7c00), with the blob's checksum fixed
+    byte[] b = good.clone();
+    com.google.gson.JsonObject h = header(b);
+    com.google.gson.JsonObject blob = tensor(h, "layers.1.w3").getAsJsonObject("blobs")
+        .getAsJsonObject("scales");
+    int at = blob.get("offset").getAsInt();
+    b[at] = 0x00;
+    b[at + 1] = 0x7c;
+    blob.addProperty("crc32c", Q35Container.crc(b, at, blob.get("length").getAsInt())
+        & 0xffffffffL);
+    Files.write(p, withHeader(b, h, 3));
     String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
         .getMessage();
-    assertTrue(msg.contains("INPUT_ORDER: entry 1 repeats input"), msg);
+    assertTrue(msg.contains("BAD_SCALE: binary16 0x7c00 is infinite"), msg);
+    // scaleType f16 in a version-2 file
+    Files.write(p, withHeader(good, header(good), 2));
+    msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
+    assertTrue(msg.contains("scaleType f16 needs container version 3"), msg);
+    // an unknown scale type
+    com.google.gson.JsonObject h2 = header(good);
+    tensor(h2, "layers.0.wk").addProperty("scaleType", "bf16");
+    Files.write(p, withHeader(good, h2, 3));
+    msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
+    assertTrue(msg.contains("scaleType 'bf16' is not f32 or f16"), msg);
+    // version 4 is refused by name
+    Files.write(p, withHeader(good, header(good), 4));
+    msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
+    assertTrue(msg.contains("container version 4 is not supported"), msg);
   }
 
   @Test

@@ -147,4 +147,24 @@ class GptqTest {
     });
     assertTrue(ordered < 0.8 * rtn, "salience order " + ordered + " vs plain " + rtn);
   }
+
+  @Test
+  void binary16ScalesBuyGroupsOf16ForTheBitsOfGroupsOf32() throws IOException {
+    Gptq.Options all = new Gptq.Options(true, true, true);
+    WeightFormat g16Half = WeightFormat.parse("q35-g16-f16");
+    double half = stories260KOutputError((m, n, k, h) -> {
+      QuantizedMatrix q = Gptq.quantize(g16Half, m, n, k, h, all);
+      assertTrue(q.halfScales());
+      for (int p = 0; p < q.scales().length; p++) {
+        assertTrue(q35.kernel.Binary16.isBinary16(q.scales()[p]), "scale " + q.scales()[p]);
+        assertTrue(q35.kernel.Binary16.isBinary16(q.offsets()[p]), "offset " + q.offsets()[p]);
+      }
+      return q;
+    });
+    double single = stories260KOutputError(
+        (m, n, k, h) -> Gptq.quantize(WeightFormat.parse("q35-g16"), m, n, k, h, all));
+    double g32 = stories260KOutputError((m, n, k, h) -> Gptq.quantize(Q35_G32, m, n, k, h, all));
+    assertTrue(half < 1.05 * single, "g16 binary16 " + half + " vs binary32 " + single);
+    assertTrue(half < 0.9 * g32, "g16 binary16 " + half + " vs g32 binary32 " + g32);
+  }
 }

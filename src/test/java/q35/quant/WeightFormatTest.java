@@ -15,7 +15,12 @@ class WeightFormatTest {
     assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0), WeightFormat.parse("q8"));
     assertEquals(new WeightFormat(WeightFormat.Kind.F32, 0), WeightFormat.parse("f32"));
     assertEquals("q35-g64", WeightFormat.parse("q35-g64").toString());
-    for (String bad : new String[] {"q3", "q35-g", "q35-g3", "q35-g0", "f32-g32", "int4g32", ""}) {
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 16, true),
+        WeightFormat.parse("q35-g16-f16"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0, true), WeightFormat.parse("q8-f16"));
+    assertEquals("int4-g32-f16", WeightFormat.parse("INT4-g32-F16").toString());
+    for (String bad : new String[] {"q3", "q35-g", "q35-g3", "q35-g0", "f32-g32", "int4g32", "",
+        "f32-f16", "q35-f16-g16", "q35-g16-f32", "q35-g16f16"}) {
       assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse(bad), bad);
     }
   }
@@ -45,5 +50,8 @@ class WeightFormatTest {
     // stories260K's 64-wide rows: per-row fp32 scale and offset add 1 bit per weight.
     assertEquals(3.5 + 1.0, WeightFormat.parse("q35").bitsPerWeight(64, 64));
     assertEquals(32.0, WeightFormat.parse("f32").bitsPerWeight(3, 3));
+    // binary16 scales and offsets: 32 bits per group
+    assertEquals(3.5 + 32.0 / 16, WeightFormat.parse("q35-g16-f16").bitsPerWeight(4096, 4096));
+    assertEquals(8.0 + 32.0 / 32, WeightFormat.parse("q8-g32-f16").bitsPerWeight(64, 4096));
   }
 }

@@ -71,6 +71,7 @@ public final class Exact {
 
   /** A binary floating-point format: precision p (with the hidden bit) and exponent range. */
   public enum Format {
+    BINARY16(11, -14, 15),
     BINARY32(24, -126, 127),
     BINARY64(53, -1022, 1023);
 

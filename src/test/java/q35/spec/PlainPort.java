@@ -26,7 +26,9 @@ final class PlainPort {
     /** matmul.md 3: the int32 accumulator used exactly instead of rounded to binary32. */
     ACCUMULATOR_NOT_ROUNDED,
     /** matmul.md 3: the float total starts at -0 instead of +0. */
-    TOTAL_STARTS_AT_MINUS_ZERO
+    TOTAL_STARTS_AT_MINUS_ZERO,
+    /** quantization.md 2.6: binary16 s and m stored, but the codes chosen with binary32 ones. */
+    BINARY16_CODES_FROM_BINARY32_SCALES
   }
 
   private final Set<Mistake> mistakes;
@@ -185,10 +187,21 @@ final class PlainPort {
         }
         float s = (float) (((double) hi - (double) lo) / levels);
         float m = (float) ((double) lo + mid * (double) s);
+        float codeS = s;
+        float codeM = m;
+        if (t.has("scaleType")) {
+          s = toBinary16(s);
+          m = toBinary16(m);
+          if (!mistakes.contains(Mistake.BINARY16_CODES_FROM_BINARY32_SCALES)) {
+            codeS = s;
+            codeM = m;
+          }
+        }
         scales[j * groups + gi] = s;
         offsets[j * groups + gi] = m;
         for (int i = start; i < end; i++) {
-          lattice[i] = s == 0f ? 0 : latticeValue(format, w[i], s, m, (i - j * k) % 2 == 1);
+          lattice[i] = codeS == 0f ? 0
+              : latticeValue(format, w[i], codeS, codeM, (i - j * k) % 2 == 1);
         }
       }
     }
@@ -199,6 +212,13 @@ final class PlainPort {
     err.append(Arrays.equals(pack(format, lattice, n, k), hex(t, "packed")) ? "" : "packed; ");
     err.append(dequantize(t, hex(t, "packed")));
     return err.toString();
+  }
+
+  /** The nearest binary16 value, ties to even: rint on the binade's spacing (format.md 7). */
+  static float toBinary16(float x) {
+    double a = Math.abs(x);
+    double spacing = a < 0x1p-14 ? 0x1p-24 : Math.scalb(1.0, Math.getExponent(a) - 10);
+    return (float) Math.copySign(Math.rint(a / spacing) * spacing, x);
   }
 
   int latticeValue(String format, float w, float s, float m, boolean odd) {

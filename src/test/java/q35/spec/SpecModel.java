@@ -182,13 +182,18 @@ public final class SpecModel {
   }
 
   static final Q VALUE_LIMIT = Q.of(1L << 32);
+  static final Q HALF_SCALE_VALUE_LIMIT = Q.of(1L << 15);
 
   static void requireFinite(int[] bits) {
+    requireFinite(bits, VALUE_LIMIT);
+  }
+
+  static void requireFinite(int[] bits, Q limit) {
     for (int b : bits) {
       if ((b & 0x7f800000) == 0x7f800000) {
         throw new SpecError((b & 0x7fffff) != 0 ? "NAN_INPUT" : "INF_INPUT");
       }
-      if (Exact.fromFloatBits(b).abs().compareTo(VALUE_LIMIT) > 0) {
+      if (Exact.fromFloatBits(b).abs().compareTo(limit) > 0) {
         throw new SpecError("TOO_LARGE");
       }
     }
@@ -196,10 +201,19 @@ public final class SpecModel {
 
   /** Quantizes a row-major n x k float matrix (given as bit patterns) in format q35, int4 or q8. */
   public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g) {
+    return quantize(format, wBits, n, k, g, false);
+  }
+
+  /**
+   * As {@link #quantize(String, int[], int, int, int)}; with {@code half}, binary16 scales and
+   * offsets (quantization.md section 2.6): s and m rounded to binary16, then the codes.
+   */
+  public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g,
+      boolean half) {
     Lattice lat = Lattice.of(format);
     checkShape(n, k, g, lat.maxK);
     checkLength(wBits.length, (long) n * k);
-    requireFinite(wBits);
+    requireFinite(wBits, half ? HALF_SCALE_VALUE_LIMIT : VALUE_LIMIT);
     boolean q35 = lat == Lattice.Q35;
     Val divisor = Val.ofInt(lat.divisor);
     Val offsetPoint = Val.ofInt(lat.offsetPoint);
@@ -229,6 +243,10 @@ public final class SpecModel {
         // m = (float) ((double) lo + 8.0 * (double) s)        (128.0 for q8)
         Val m = round(add(lo, mul(offsetPoint, s, Format.BINARY64), Format.BINARY64),
             Format.BINARY32);
+        if (half) {
+          s = round(s, Format.BINARY16);
+          m = round(m, Format.BINARY16);
+        }
         scaleBits[j * groups + gi] = s.floatBits();
         offsetBits[j * groups + gi] = m.floatBits();
         for (int i = start; i < end; i++) {

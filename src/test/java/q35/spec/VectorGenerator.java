@@ -26,7 +26,7 @@ import q35.spec.SpecModel.SpecError;
 public final class VectorGenerator {
 
   static final String SCHEMA = "q35_vectors_schema.json";
-  static final String SPEC_VERSION = "1.2";
+  static final String SPEC_VERSION = "1.3";
   static final java.util.regex.Pattern FLAT_ARRAY =
       java.util.regex.Pattern.compile("\\[([^\\[\\]{}]*)\\]");
 
@@ -425,6 +425,7 @@ public final class VectorGenerator {
     }
     groups.add(group("WeightQuantTest", weightQuantAdded()));
     groups.add(group("DequantizeTest", dequantizeTests()));
+    groups.add(group("WeightQuantTest", weightQuantBinary16()));
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("Exact", "weights on the lattice: dequantization is exact");
     notes.put("Tie", "(w - m) / s, or its half on 3-bit positions, is exactly k + 0.5: ties to even");
@@ -458,6 +459,13 @@ public final class VectorGenerator {
     notes.put("BlockPadding", "q35 codes past the last pair of a row, up to the 8-code block,"
         + " are padding and must be zero");
     notes.put("BadScale", "scales must lie in [0, 2^30], offsets in [-2^33, 2^33], never NaN");
+    notes.put("Binary16", "scaleType binary16 (spec 1.3, quantization.md section 2.6): s and m"
+        + " rounded to binary16, ties to even, then the codes chosen against them; scales16 and"
+        + " offsets16 give their 16-bit patterns (format.md section 7)");
+    notes.put("Binary16Requantized", "a code differs from the one the binary32 s and m give:"
+        + " the codes must be chosen against the rounded values");
+    notes.put("Binary16Underflow", "s is at most 2^-25 and rounds to binary16 0: every code 0");
+    notes.put("Binary16Subnormal", "s rounds to a subnormal binary16 value");
     return file("q35-weight-quantization", notes, groups, countTests(groups));
   }
 
@@ -507,6 +515,106 @@ public final class VectorGenerator {
     tests.add(invalidWeight("q8", "odd group size below k", bits(gaussian(8, 1f)), 1, 8, 3,
         "Q8", "BadShape"));
     return tests;
+  }
+
+  /** Binary16 scales and offsets (spec 1.3): the last group, so earlier tcIds stay stable. */
+  JsonArray weightQuantBinary16() {
+    JsonArray tests = new JsonArray();
+    for (String format : new String[] {"q35", "int4"}) {
+      float[] ramp = new float[16];
+      for (int i = 0; i < 16; i++) {
+        ramp[i] = i;
+      }
+      tests.add(halfTest(weightTest(format, "binary16: ramp 0..15, s 1 and m 8 are binary16"
+          + " values already", bits(ramp), 1, 16, 16, true, "Binary16", "Exact")));
+      // s = 1 + 2^-11 and m = 8 + 2^-8: each halfway between two binary16 values; even wins
+      tests.add(halfTest(weightTest(format, "binary16: s = 1 + 2^-11 and m = 8 + 2^-8 are ties,"
+          + " rounded to even (1 and 8)", bits(new float[] {0f, 15.00732421875f, 3.2f, 7.9f,
+              11.5f, 12.01f, 0.4f, 14.9f}), 1, 8, 8, true, "Binary16", "Tie")));
+      tests.add(halfTest(weightTest(format, "binary16: m = 2049 is a tie between 2048 and 2050",
+          bits(new float[] {2041f, 2056f, 2045.5f, 2049f, 2050.5f, 2052f}), 1, 6, 6, true,
+          "Binary16", "Tie")));
+      tests.add(halfTest(weightTest(format, "binary16: range 2^-22, s rounds to 0",
+          bits(new float[] {1f, 1.0000002f, 1.0000001f, 1f}), 1, 4, 4, true, "Binary16",
+          "Binary16Underflow", "ConstantGroup")));
+      tests.add(halfTest(weightTest(format, "binary16: s about 1e-6, a subnormal binary16",
+          bits(new float[] {-7e-6f, 8e-6f, 1e-6f, -2e-6f, 3.3e-6f, 0f}), 1, 6, 6, true,
+          "Binary16", "Binary16Subnormal")));
+      tests.add(halfTest(weightTest(format, "binary16: -2^15 to 2^15, the accepted limits",
+          new int[] {0xc7000000, 0x47000000, 0, 0x3f800000, 0x46fffe00, 0xc6000000}, 1, 6, 6,
+          true, "Binary16", "ExtremeRange")));
+      tests.add(halfTest(weightTest(format, "binary16: negative-only row", bits(new float[] {
+          -1f, -2f, -3.5f, -0.25f, -7f, -1e-3f}), 1, 6, 6, true, "Binary16", "Negative")));
+      tests.add(halfTest(weightTest(format, "binary16: grouped, k 64, g 16",
+          bits(gaussian(3 * 64, 0.05f)), 3, 64, 16, true, "Binary16", "Grouped")));
+      // m near 10.08 moves by up to 2^-8 (0.4 s) when rounded: codes move with it
+      tests.add(halfTest(weightTest(format, "binary16: offset far from zero, s 0.01: m moves by"
+          + " a large part of s", bits(new float[] {10f, 10.15f, 10.056f, 10.094f, 10.1135f,
+              10.0455f, 10.03f, 10.12f}), 1, 8, 8, true, "Binary16",
+          "Binary16Requantized")));
+      tests.add(halfTest(weightTest(format, "binary16: grouped, k 172, g 16: last group holds 12",
+          bits(gaussian(2 * 172, 0.02f)), 2, 172, 16, true, "Binary16", "Grouped",
+          "PartialGroup")));
+      tests.add(halfTest(invalidWeight(format, "binary16: |w| just above 2^15",
+          new int[] {0x3f800000, 0x47000001}, 1, 2, 2, true, "Binary16", "TooLarge")));
+      tests.add(halfTest(invalidWeight(format, "binary16: NaN weight",
+          bits(new float[] {1f, Float.NaN}), 1, 2, 2, true, "Binary16", "NaN")));
+    }
+    tests.add(halfTest(weightTest("q8", "binary16: grouped, k 40, g 16",
+        bits(gaussian(2 * 40, 0.1f)), 2, 40, 16, true, "Q8", "Binary16", "Grouped",
+        "PartialGroup", "Binary16Requantized")));
+    return tests;
+  }
+
+  /**
+   * Marks a weight test as binary16 and adds the 16-bit patterns of its scales and offsets,
+   * taken from the binary32 bits of each (exact) binary16 value by bit arithmetic; checks the
+   * Binary16Requantized flag against the codes the binary32 rule gives.
+   */
+  JsonObject halfTest(JsonObject t) {
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, com.google.gson.JsonElement> e : t.entrySet()) {
+      out.add(e.getKey(), e.getValue());
+      if (e.getKey().equals("format")) {
+        out.addProperty("scaleType", "binary16");
+      }
+    }
+    if (out.get("result").getAsString().equals("valid")) {
+      out.add("scales16", halves(out.getAsJsonArray("scales")));
+      out.add("offsets16", halves(out.getAsJsonArray("offsets")));
+    }
+    return out;
+  }
+
+  static JsonArray halves(JsonArray binary32) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < binary32.size(); i++) {
+      out.add(String.format("%04x", halfBits((int) Long.parseLong(binary32.get(i).getAsString(),
+          16))));
+    }
+    return out;
+  }
+
+  /** The binary16 pattern of a binary32 pattern whose value is a binary16 number. */
+  static int halfBits(int b) {
+    int sign = b >>> 31 << 15;
+    int exp = (b >>> 23 & 0xff) - 127;
+    int frac = b & 0x7fffff;
+    if ((b & 0x7fffffff) == 0) {
+      return sign;
+    }
+    if (exp >= -14) {
+      if ((frac & 0x1fff) != 0 || exp > 15) {
+        throw new IllegalStateException("not a binary16 value: " + Integer.toHexString(b));
+      }
+      return sign | (exp + 15) << 10 | frac >>> 13;
+    }
+    int mant = frac | 0x800000; // 2^exp * mant / 2^23 = f * 2^-24
+    int shift = 13 - 14 - exp;
+    if (shift > 23 || (mant & ((1 << shift) - 1)) != 0) {
+      throw new IllegalStateException("not a binary16 value: " + Integer.toHexString(b));
+    }
+    return sign | mant >>> shift;
   }
 
   /** Packed matrices to unpack and dequantize, in every format, and their errors. */
@@ -646,13 +754,23 @@ public final class VectorGenerator {
 
   JsonObject weightTest(String format, String comment, int[] w, int n, int k, int g,
       String... flags) {
+    return weightTest(format, comment, w, n, k, g, false, flags);
+  }
+
+  JsonObject weightTest(String format, String comment, int[] w, int n, int k, int g,
+      boolean half, String... flags) {
     JsonObject t = test(comment, flags);
     t.addProperty("format", format);
     t.addProperty("n", n);
     t.addProperty("k", k);
     t.addProperty("g", g);
     t.add("weights", floats(w));
-    QuantizedMatrix q = SpecModel.quantize(format, w, n, k, g);
+    QuantizedMatrix q = SpecModel.quantize(format, w, n, k, g, half);
+    if (java.util.Arrays.asList(flags).contains("Binary16Requantized")
+        && java.util.Arrays.deepEquals(q.lattice(),
+            SpecModel.quantize(format, w, n, k, g).lattice())) {
+      throw new IllegalStateException(comment + ": the binary32 rule gives the same codes");
+    }
     t.add("scales", floats(q.scaleBits()));
     t.add("offsets", floats(q.offsetBits()));
     JsonArray lattice = new JsonArray();
@@ -674,13 +792,18 @@ public final class VectorGenerator {
 
   JsonObject invalidWeight(String format, String comment, int[] w, int n, int k, int g,
       String... flags) {
+    return invalidWeight(format, comment, w, n, k, g, false, flags);
+  }
+
+  JsonObject invalidWeight(String format, String comment, int[] w, int n, int k, int g,
+      boolean half, String... flags) {
     JsonObject t = test(comment, flags);
     t.addProperty("format", format);
     t.addProperty("n", n);
     t.addProperty("k", k);
     t.addProperty("g", g);
     t.add("weights", floats(w));
-    invalid(t, expectError(() -> SpecModel.quantize(format, w, n, k, g)));
+    invalid(t, expectError(() -> SpecModel.quantize(format, w, n, k, g, half)));
     return t;
   }
 
