@@ -45,7 +45,9 @@ final class EvalCommand implements Callable<Integer> {
       + "q35-g32+gptq+clip+sal,q35-g16+gptq+clip+sal,q35-g32+gptq+clip+sal+w2=q8+w3=q8,"
       + "q35-g32+gptq+clip+sal+w1=q8+w2=q8,q35-g32+gptq+clip+sal+w2=int4-g32+w3=int4-g32,"
       + "q35-g16-f16,q35-g16-f16+gptq+clip+sal,q35-g14-f16+gptq+clip+sal,int4-g32-f16+gptq+clip,"
-      + "int4-g16-f16+gptq+clip,q35-g16-f16+gptq+clip+sal+w2=q8-f16+w3=q8-f16";
+      + "int4-g16-f16+gptq+clip,q35-g16-f16+gptq+clip+sal+w2=q8-f16+w3=q8-f16,q35-g32+awq,"
+      + "q35-g32+rot,q35-g32+awq+gptq+clip+sal,q35-g32+rot+gptq+clip,"
+      + "q35-g16-f16+awq+gptq+clip+sal";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
@@ -60,7 +62,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
       description = "Comma-separated formats (a '-f16' suffix stores scales and offsets as"
-          + " binary16); '+cls' also quantizes the classifier, '+gptq'"
+          + " binary16); '+cls' also quantizes the classifier, '+awq' folds AWQ-style channel"
+          + " scales into the weights first, '+rot' a Walsh-Hadamard rotation, '+gptq'"
           + " chooses the codes with GPTQ, '+clip' each group's range by a two-sided clipping"
           + " search weighted by the calibration, '+sal' stores the inputs in salience order,"
           + " '+w2=q8' gives matrix w2 of every layer its own format (mixed precision; any of"
@@ -344,13 +347,22 @@ final class EvalCommand implements Callable<Integer> {
         + " inputs ranked by mean square activation, the most salient on the 4-bit positions,"
         + " each paired with one of the least salient (q35 matrices only: int4 and q8 have no"
         + " pairs); the order's 8 bits per input (16 beyond 256 inputs) are counted."
+        + " `+awq` rows fold AWQ-style input-channel scales into the float weights first"
+        + " (s = a^alpha over the geometric mean, a the channel's root mean square activation,"
+        + " alpha in 0, 0.1, ..., 1 chosen per matrix group by the calibration-weighted output"
+        + " error of round-to-nearest; absorbed by the RMSNorm weights and by w3's and wv's"
+        + " output rows); `+rot` rows rotate the residual stream by a random-sign Walsh-Hadamard"
+        + " matrix (seed 35) folded into the weights (norms folded first, classifier untied)."
+        + " Both leave the float model's function unchanged up to rounding and store nothing"
+        + " extra; a row that uses the calibration after them calibrates the transformed model"
+        + " again."
         + " `+w2=FORMAT` rows keep that matrix of every layer in its own format (mixed"
         + " precision); their bits per weight are the weighted mean over all matrices."
-        + " All three are calibrated on 32 sequences of 256 positions that the float model samples"
-        + " itself (seeds 1001-1032, temperature 1), never on the evaluation text."
+        + " Every calibration runs on 32 sequences of 256 positions that the float model"
+        + " samples itself (seeds 1001-1032, temperature 1), never on the evaluation text."
         + " Formats ending in `-f16` store each group's scale and offset as binary16"
-        + " (spec/format.md section 7, quantization.md section 2.6: rounded to binary16 before the codes are"
-        + " chosen), 32 bits per group instead of 64."
+        + " (spec/format.md section 7, quantization.md section 2.6: rounded to binary16 before"
+        + " the codes are chosen), 32 bits per group instead of 64."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");
     sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"
