@@ -97,7 +97,8 @@ class Binary16Test {
 
   @Test
   void isBinary16SaysWhetherRoundKeepsTheValue() {
-    assertTrue(Binary16.isBinary16(65504f));
+    assertTrue(Binary16.isBinary16(Binary16.MAX));
+    assertTrue(Binary16.isBinary16(Binary16.MIN), "both ends of the range are binary16");
     assertTrue(Binary16.isBinary16(1f + 0x1p-10f));
     assertFalse(Binary16.isBinary16(1f + 0x1p-11f));
     assertTrue(Binary16.isBinary16(0x1p-24f));
