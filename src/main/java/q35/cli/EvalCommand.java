@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import q35.eval.AccuracyEval;
 import q35.eval.AccuracyEval.Reference;
 import q35.eval.AccuracyEval.Row;
+import q35.eval.PrecisionChooser;
 import q35.llama.Tokenizer;
 import q35.model.LlamaWeights;
 import q35.model.LoadedModel;
@@ -161,27 +162,29 @@ final class EvalCommand implements Callable<Integer> {
               CALIBRATION_SEED);
         });
     List<Row> rows = new ArrayList<>();
+    List<PrecisionChooser.@Nullable Choice> choices = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
     for (FormatSpec f : fmts) {
       long s0 = System.nanoTime();
       Calibrated m;
       try {
-        m = f.model(weights, calibration);
+        m = f.model(weights, calibration, tok, b);
       } catch (q35.model.ModelFormatException | IllegalArgumentException e) {
         System.err.println("eval: " + f.label() + ": " + e.getMessage());
         return 1;
       }
-      Map<String, double[]> h = f.codesCalibrated() ? m.hessians() : null;
-      Quantizer quantizer = f.quantizer(h);
+      FormatSpec resolved = m.spec();
+      Quantizer quantizer = resolved.quantizer(m.hessians());
       q35.llama.LinearFactory factory =
           BackendLinear.factory(b, f.format(), f.classifier(), quantizer);
-      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), f::formatOf, factory,
-          new ProgressBar(f.label(), seqs.size())));
+      rows.add(AccuracyEval.evaluate(m.weights(), seqs, ref, f.label(), resolved::formatOf,
+          factory, new ProgressBar(f.label(), seqs.size())));
+      choices.add(m.choice());
       seconds.add((System.nanoTime() - s0) / 1e9);
     }
     String md = markdown(modelPath, textPath, how, chunk, seqs.size(), tokens, ref, refSeconds,
-        rows, seconds);
-    String js = json(modelPath, textPath, how, chunk, seqs.size(), tokens, ref, rows);
+        rows, seconds, choices);
+    String js = json(modelPath, textPath, how, chunk, seqs.size(), tokens, ref, rows, choices);
     System.out.print(json ? js : md);
     Path dir = reportDir;
     if (dir != null) {
@@ -194,8 +197,12 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A row's float model and its calibration (null when the row needs none). */
-  record Calibrated(LlamaWeights weights, @Nullable Map<String, double[]> hessians) {}
+  /**
+   * A row's float model, the calibration its codes use (null when they use none), the row with
+   * each matrix's format resolved, and the choice under a budget (null without {@code +auto}).
+   */
+  record Calibrated(LlamaWeights weights, @Nullable Map<String, double[]> hessians,
+      FormatSpec spec, PrecisionChooser.@Nullable Choice choice) {}
 
   /** The seed of the random signs of {@code +rot}'s Walsh-Hadamard rotation. */
   static final long ROTATION_SEED = 35;
@@ -215,7 +222,7 @@ final class EvalCommand implements Callable<Integer> {
    */
   record FormatSpec(WeightFormat format, boolean classifier, boolean gptq, boolean clip,
       boolean salience, boolean awq, boolean rotate, Map<String, WeightFormat> overrides,
-      String label) {
+      double budget, Map<String, WeightFormat> tensors, String label) {
     static FormatSpec parse(String text) {
       String[] parts = text.trim().split("\\+", -1);
       boolean cls = false;
@@ -224,6 +231,7 @@ final class EvalCommand implements Callable<Integer> {
       boolean sal = false;
       boolean awq = false;
       boolean rot = false;
+      String budget = null;
       Map<String, WeightFormat> overrides = new java.util.TreeMap<>(
           java.util.Comparator.comparingInt(MATRICES::indexOf));
       for (int i = 1; i < parts.length; i++) {
@@ -241,6 +249,8 @@ final class EvalCommand implements Callable<Integer> {
           awq = true;
         } else if (p.equals("rot")) {
           rot = true;
+        } else if (p.startsWith("auto=")) {
+          budget = p.substring(5);
         } else if (eq > 0 && MATRICES.contains(p.substring(0, eq))) {
           WeightFormat f = WeightFormat.parse(p.substring(eq + 1));
           if (f.kind() == WeightFormat.Kind.F32) {
@@ -250,26 +260,56 @@ final class EvalCommand implements Callable<Integer> {
           overrides.put(p.substring(0, eq), f);
         } else {
           throw new IllegalArgumentException("unknown option '+" + p + "' in '" + text
-              + "' (known: +cls, +gptq, +clip, +sal, +awq, +rot, +MATRIX=FORMAT with MATRIX"
+              + "' (known: +cls, +gptq, +clip, +sal, +awq, +rot, +auto=BITS, +MATRIX=FORMAT with"
+              + " MATRIX"
               + " one of "
               + String.join(", ", MATRICES) + ")");
         }
       }
       WeightFormat f = WeightFormat.parse(parts[0]);
+      double bits = Double.NaN;
+      if (budget != null) {
+        try {
+          bits = Double.parseDouble(budget);
+        } catch (NumberFormatException e) {
+          bits = Double.NaN;
+        }
+        if (!(bits > 0 && bits <= 32)) {
+          throw new IllegalArgumentException("'+auto=" + budget + "' in '" + text + "': the"
+              + " budget is a number of bits per weight in (0, 32]");
+        }
+        if (!overrides.isEmpty() || f.kind() == WeightFormat.Kind.F32) {
+          throw new IllegalArgumentException("'" + text + "': +auto chooses every matrix's"
+              + " format from a quantized base format; it takes no +MATRIX=FORMAT");
+        }
+      }
       StringBuilder label = new StringBuilder(f.toString());
       label.append(rot ? "+rot" : "").append(awq ? "+awq" : "");
       label.append(gptq ? "+gptq" : "").append(clip ? "+clip" : "").append(sal ? "+sal" : "");
       overrides.forEach((m, of) -> label.append('+').append(m).append('=').append(of));
+      label.append(budget != null ? "+auto=" + budget : "");
       label.append(cls ? "+cls" : "");
-      return new FormatSpec(f, cls, gptq, clip, sal, awq, rot, overrides, label.toString());
+      return new FormatSpec(f, cls, gptq, clip, sal, awq, rot, overrides, bits, Map.of(),
+          label.toString());
+    }
+
+    /** Whether the row chooses each matrix's format under a budget ({@code +auto=BITS}). */
+    boolean budgeted() {
+      return !Double.isNaN(budget);
+    }
+
+    /** This row with each named tensor ({@code layers.L.NAME}) in its own format. */
+    FormatSpec withTensors(Map<String, WeightFormat> chosen) {
+      return new FormatSpec(format, classifier, gptq, clip, salience, awq, rotate, overrides,
+          budget, Map.copyOf(chosen), label);
     }
 
     /**
      * Whether the row needs the calibration (GPTQ, the clipping search, salience order, the
-     * AWQ scale search).
+     * AWQ scale search, the sensitivities of {@code +auto}).
      */
     boolean calibrated() {
-      return gptq || clip || salience || awq;
+      return gptq || clip || salience || awq || budgeted();
     }
 
     /** Whether the codes are chosen with the calibration (not only the AWQ scales). */
@@ -279,22 +319,35 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * The float model this row quantizes: {@code weights} rotated ({@code +rot}) and then given
-     * AWQ scales ({@code +awq}), each folded into the weights (q35.gptq.Transforms), and the
-     * calibration of that model ({@code calibration} of the model it is given), or null.
+     * AWQ scales ({@code +awq}), each folded into the weights (q35.gptq.Transforms); the
+     * calibration of that model ({@code calibration} of the model it is given), or null; and
+     * with {@code +auto}, each matrix's format chosen on {@code backend} from sensitivities
+     * measured on sequences the model samples with {@code tok} (q35.eval.PrecisionChooser).
      */
     Calibrated model(LlamaWeights weights,
-        java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration)
-        throws q35.model.ModelFormatException {
+        java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration,
+        Tokenizer tok, Backend backend) throws q35.model.ModelFormatException {
       LlamaWeights w = rotate ? q35.gptq.Transforms.rotate(weights, ROTATION_SEED) : weights;
       if (!calibrated()) {
-        return new Calibrated(w, null);
+        return new Calibrated(w, null, this, null);
       }
       Map<String, double[]> h = calibration.apply(w);
       if (awq) {
         w = q35.gptq.Transforms.awq(w, h, this::formatOf);
         h = codesCalibrated() ? calibration.apply(w) : h;
       }
-      return new Calibrated(w, h);
+      Map<String, double[]> codes = codesCalibrated() ? h : null;
+      if (!budgeted()) {
+        return new Calibrated(w, codes, this, null);
+      }
+      List<AccuracyEval.Window> seqs = PrecisionChooser.sample(w, tok,
+          PrecisionChooser.SEQUENCES, PrecisionChooser.STEPS, CALIBRATION_SEED);
+      List<WeightFormat> candidates = PrecisionChooser.candidates(format);
+      int tensors = w.config().nLayers() * MATRICES.size();
+      PrecisionChooser.Choice c = PrecisionChooser.choose(w, seqs, candidates,
+          f -> quantizerOf(f, codes), backend, budget,
+          new ProgressBar("sensitivity " + candidates, tensors));
+      return new Calibrated(w, codes, withTensors(c.formats()), c);
     }
 
     /** How the calibration is used. */
@@ -304,21 +357,28 @@ final class EvalCommand implements Callable<Integer> {
 
     /** The format of a tensor ({@code layers.L.NAME} or {@code wcls}). */
     WeightFormat formatOf(String tensor) {
-      return overrides.getOrDefault(tensor.substring(tensor.lastIndexOf('.') + 1), format);
+      WeightFormat chosen = tensors.get(tensor);
+      return chosen != null ? chosen
+          : overrides.getOrDefault(tensor.substring(tensor.lastIndexOf('.') + 1), format);
     }
 
     /** Each tensor quantized in its own format, as this row's options say. */
     Quantizer quantizer(@Nullable Map<String, double[]> hessians) {
       Map<WeightFormat, Quantizer> byFormat = new HashMap<>();
       return (tensor, w, n, k) -> byFormat.computeIfAbsent(formatOf(tensor),
-          f -> hessians == null ? Quantizer.roundToNearest(f)
-              : Gptq.quantizer(f, hessians, options())).quantize(tensor, w, n, k);
+          f -> quantizerOf(f, hessians)).quantize(tensor, w, n, k);
+    }
+
+    /** Format {@code f} quantized as this row's options say (round to nearest without them). */
+    Quantizer quantizerOf(WeightFormat f, @Nullable Map<String, double[]> hessians) {
+      return hessians == null ? Quantizer.roundToNearest(f)
+          : Gptq.quantizer(f, hessians, options());
     }
   }
 
   static String markdown(Path model, Path text, AccuracyEval.Scoring how, int chunk,
       int windows, int tokens, Reference ref, double refSeconds, List<Row> rows,
-      List<Double> seconds) {
+      List<Double> seconds, List<PrecisionChooser.@Nullable Choice> choices) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Accuracy of quantized formats\n\n");
     if (how == AccuracyEval.Scoring.STORY) {
@@ -358,6 +418,9 @@ final class EvalCommand implements Callable<Integer> {
         + " again."
         + " `+w2=FORMAT` rows keep that matrix of every layer in its own format (mixed"
         + " precision); their bits per weight are the weighted mean over all matrices."
+        + " `+auto=BITS` rows choose each matrix's format within a budget of BITS bits per"
+        + " weight from measured sensitivity (q35.eval.PrecisionChooser; the choice is listed"
+        + " below the table)."
         + " Every calibration runs on 32 sequences of 256 positions that the float model"
         + " samples itself (seeds 1001-1032, temperature 1), never on the evaluation text."
         + " Formats ending in `-f16` store each group's scale and offset as binary16"
@@ -376,11 +439,45 @@ final class EvalCommand implements Callable<Integer> {
           seconds.get(i)));
     }
     sb.append(String.format(Locale.ROOT, "%nFloat reference pass: %.1f s.%n", refSeconds));
+    for (int i = 0; i < rows.size(); i++) {
+      PrecisionChooser.Choice c = choices.get(i);
+      if (c != null) {
+        choiceMarkdown(sb, rows.get(i).format(), c);
+        sb.append(String.format(Locale.ROOT, "%nThe row measures %.3f bits per weight.%n",
+            rows.get(i).bitsPerWeight()));
+      }
+    }
     return sb.toString();
   }
 
+  /** The budget, the choice and its measured sensitivities, under the table. */
+  static void choiceMarkdown(StringBuilder sb, String label, PrecisionChooser.Choice c) {
+    List<PrecisionChooser.Option> first = c.tensors().get(0).options();
+    sb.append(String.format(Locale.ROOT, "%n## Mixed precision chosen for `%s`%n%n", label));
+    sb.append(String.format(Locale.ROOT, "Budget %s bits per weight over the block matrices;"
+        + " chosen %.3f; q35 holds %.1f%% of the weights."
+        + " Sensitivity: the mean KL divergence from the float model with only that matrix"
+        + " quantized, on %d sequences of %d positions the float model samples itself (seeds"
+        + " %d-%d), not on the evaluation text. The search upgrades the matrix with the largest"
+        + " KL decrease per added bit while the budget holds and q35 keeps half of the"
+        + " weights.%n%n", c.budget(), c.bitsPerWeight(), 100 * c.q35Share(), PrecisionChooser.SEQUENCES, PrecisionChooser.STEPS,
+        CALIBRATION_SEED, CALIBRATION_SEED + PrecisionChooser.SEQUENCES - 1));
+    sb.append("| matrix | chosen |");
+    for (PrecisionChooser.Option o : first) {
+      sb.append(" KL alone, ").append(o.format()).append(" |");
+    }
+    sb.append("\n| --- | --- |").append(" --- |".repeat(first.size())).append('\n');
+    for (PrecisionChooser.Tensor t : c.tensors()) {
+      sb.append("| ").append(t.name()).append(" | ").append(t.chosen().format()).append(" |");
+      for (PrecisionChooser.Option o : t.options()) {
+        sb.append(String.format(Locale.ROOT, " %.5f |", o.meanKl()));
+      }
+      sb.append('\n');
+    }
+  }
+
   static String json(Path model, Path text, AccuracyEval.Scoring how, int chunk, int windows,
-      int tokens, Reference ref, List<Row> rows) {
+      int tokens, Reference ref, List<Row> rows, List<PrecisionChooser.@Nullable Choice> choices) {
     JsonObject o = new JsonObject();
     // When the table was measured: the verification report shows it beside the other parts.
     o.addProperty("measuredAt", java.time.Instant.now()
@@ -398,7 +495,8 @@ final class EvalCommand implements Callable<Integer> {
     o.addProperty("scoredPositions", ref.nextTokens().length);
     o.addProperty("floatPerplexity", ref.perplexity());
     JsonArray a = new JsonArray();
-    for (Row r : rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
       JsonObject j = new JsonObject();
       j.addProperty("format", r.format());
       j.addProperty("bitsPerWeight", r.bitsPerWeight());
@@ -408,9 +506,42 @@ final class EvalCommand implements Callable<Integer> {
       j.addProperty("top1Agreement", r.top1Agreement());
       j.addProperty("perplexity", r.perplexity());
       j.addProperty("perplexityRatio", r.perplexityRatio());
+      PrecisionChooser.Choice c = choices.get(i);
+      if (c != null) {
+        j.add("choice", choiceJson(c));
+      }
       a.add(j);
     }
     o.add("rows", a);
     return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
+  }
+
+  /** A choice under a budget as JSON: each matrix's format and its measured options. */
+  static JsonObject choiceJson(PrecisionChooser.Choice c) {
+    JsonObject o = new JsonObject();
+    o.addProperty("budget", c.budget());
+    o.addProperty("bitsPerWeight", c.bitsPerWeight());
+    o.addProperty("q35Share", c.q35Share());
+    o.addProperty("sensitivitySequences", PrecisionChooser.SEQUENCES);
+    o.addProperty("sensitivitySteps", PrecisionChooser.STEPS);
+    o.addProperty("sensitivityFirstSeed", CALIBRATION_SEED);
+    JsonArray tensors = new JsonArray();
+    for (PrecisionChooser.Tensor t : c.tensors()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("tensor", t.name());
+      j.addProperty("format", t.chosen().format().toString());
+      JsonArray os = new JsonArray();
+      for (PrecisionChooser.Option op : t.options()) {
+        JsonObject x = new JsonObject();
+        x.addProperty("format", op.format().toString());
+        x.addProperty("bits", op.bits());
+        x.addProperty("meanKl", op.meanKl());
+        os.add(x);
+      }
+      j.add("options", os);
+      tensors.add(j);
+    }
+    o.add("tensors", tensors);
+    return o;
   }
 }

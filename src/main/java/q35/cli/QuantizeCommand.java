@@ -71,6 +71,12 @@ final class QuantizeCommand implements Callable<Integer> {
       + " precision, as eval's +w2=q8 rows); repeatable.")
   List<String> matrixFormats = new ArrayList<>();
 
+  @Option(names = "--budget", paramLabel = "BITS", description = "Choose each matrix's format"
+      + " (the --format, q35 at half its group, int4 at its group, or q8) from sensitivities"
+      + " measured on sequences the float model samples, within BITS bits per weight, q35"
+      + " keeping half of the weights (eval's +auto=BITS rows); the choice is printed.")
+  @Nullable String budget;
+
   @Override
   public Integer call() throws Exception {
     Path in = this.in;
@@ -89,6 +95,7 @@ final class QuantizeCommand implements Callable<Integer> {
       for (String m : matrixFormats) {
         row.append('+').append(m.trim());
       }
+      row.append(budget != null ? "+auto=" + budget.trim() : "");
       spec = EvalCommand.FormatSpec.parse(row.toString());
     } catch (IllegalArgumentException e) {
       System.err.println("quantize: " + e.getMessage());
@@ -124,18 +131,28 @@ final class QuantizeCommand implements Callable<Integer> {
           + 1;
       ProgressBar bar = new ProgressBar("quantize " + wf, tensors);
       java.util.Map<String, double[]> h = null;
+      EvalCommand.FormatSpec resolved = spec;
       if (m != null && (spec.calibrated() || spec.rotate())
           && wf.kind() != WeightFormat.Kind.F32) {
         q35.llama.Tokenizer tok = new q35.llama.Tokenizer(vocab);
-        // the same transforms and calibration as eval's row (EvalCommand.FormatSpec.model)
+        // the same transforms, calibration and choice as eval's row (FormatSpec.model)
         EvalCommand.Calibrated cm = spec.model(m.floatWeights(),
             x -> q35.gptq.Gptq.calibrate(x, tok, EvalCommand.CALIBRATION_SEQUENCES,
-                EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED));
+                EvalCommand.CALIBRATION_STEPS, EvalCommand.CALIBRATION_SEED), tok,
+            new q35.backend.ReferenceBackend());
         weights = cm.weights();
-        h = spec.codesCalibrated() ? cm.hessians() : null;
+        h = cm.hessians();
+        resolved = cm.spec();
+        q35.eval.PrecisionChooser.Choice choice = cm.choice();
+        if (choice != null) {
+          System.err.println();
+          StringBuilder sb = new StringBuilder();
+          EvalCommand.choiceMarkdown(sb, spec.label(), choice);
+          System.err.print(sb);
+        }
       }
-      Q35Container.write(out, weights, vocab, wf, spec::formatOf, quantizeClassifier,
-          String.valueOf(in.getFileName()), bar, spec.quantizer(h));
+      Q35Container.write(out, weights, vocab, wf, resolved::formatOf, quantizeClassifier,
+          String.valueOf(in.getFileName()), bar, resolved.quantizer(h));
     } catch (java.io.IOException | IllegalArgumentException e) {
       // ModelFormatException (a transform's re-check of the weights) is an IOException
       System.err.println();

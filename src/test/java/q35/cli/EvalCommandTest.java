@@ -72,6 +72,21 @@ class EvalCommandTest {
     EvalCommand.FormatSpec awqOnly = EvalCommand.FormatSpec.parse("q35-g32+awq");
     assertTrue(awqOnly.calibrated() && !awqOnly.codesCalibrated(),
         "AWQ alone needs the calibration for its scales only: the codes round to nearest");
+    EvalCommand.FormatSpec auto = EvalCommand.FormatSpec.parse("q35-g16-f16+auto=6.9+gptq");
+    assertEquals("q35-g16-f16+gptq+auto=6.9", auto.label());
+    assertTrue(auto.budgeted() && auto.calibrated() && auto.codesCalibrated());
+    assertEquals(6.9, auto.budget());
+    EvalCommand.FormatSpec chosen = auto.withTensors(
+        java.util.Map.of("layers.2.w2", q35.quant.WeightFormat.parse("q8-f16")));
+    assertEquals("q8-f16", chosen.formatOf("layers.2.w2").toString());
+    assertEquals("q35-g16-f16", chosen.formatOf("layers.1.w2").toString());
+    assertTrue(EvalCommand.FormatSpec.parse("q35+auto=5").calibrated(),
+        "the sensitivities need the model's own samples even when the codes round to nearest");
+    assertTrue(assertThrowsMessage("q35+auto=x").contains("bits per weight in (0, 32]"));
+    assertTrue(assertThrowsMessage("q35+auto=-1").contains("bits per weight in (0, 32]"));
+    assertTrue(assertThrowsMessage("q35+auto=NaN").contains("bits per weight in (0, 32]"));
+    assertTrue(assertThrowsMessage("q35+auto=6+w2=q8").contains("it takes no +MATRIX=FORMAT"));
+    assertTrue(assertThrowsMessage("f32+auto=6").contains("from a quantized base format"));
   }
 
   @Test
