@@ -379,11 +379,8 @@ public final class ConformanceRunner {
       throw new IllegalArgumentException("FORMAT: scaleType '" + type + "' is not binary16");
     }
     WeightFormat.Kind kind = matrixKind(t);
-    if (kind == WeightFormat.Kind.Q8) {
-      q35.quant.Q8Baseline.checkShape(n, k, g);
-    } else {
-      WeightQuant.checkShape(n, k, g);
-    }
+    // before quantize, whose groupFor caps g at k and would hide GROUP_SIZE
+    QuantizedMatrix.checkShape(kind, n, k, g);
     QuantizedMatrix q = QuantizedMatrix.quantize(new WeightFormat(kind, g, true), w, n, k);
     StringBuilder err = new StringBuilder();
     compareBits(err, "scales", q.scales(), floats(t.getAsJsonArray("scales")));

@@ -44,7 +44,7 @@ public final class Q8Baseline {
    * The kernel's shape rules plus q8's lower inner-length bound, so that every int32
    * accumulator of a q8 layer is exact.
    */
-  public static void checkShape(int rows, int cols, int g) {
+  static void checkShape(int rows, int cols, int g) {
     WeightQuant.checkShape(rows, cols, g);
     if (cols > MAX_K) {
       throw new IllegalArgumentException("K_TOO_LARGE: q8 accepts at most " + MAX_K + " inputs");

@@ -49,13 +49,7 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
-    // The kernel's shape rules first, in the kernel's order (K_TOO_LARGE, SHAPE, GROUP_SIZE),
-    // so that every backend refuses a bad matrix with the kernel's code; q8 adds its own bound.
-    if (kind == WeightFormat.Kind.Q8) {
-      Q8Baseline.checkShape(rows, cols, groupSize);
-    } else {
-      WeightQuant.checkShape(rows, cols, groupSize);
-    }
+    checkShape(kind, rows, cols, groupSize);
     // Restated for the Index Checker, and rows * cols must fit an int array.
     if (rows < 1 || cols < 1 || groupSize < 1 || (long) rows * cols > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("SHAPE: bad matrix shape " + rows + " x " + cols
@@ -172,6 +166,19 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       }
     }
     return new QuantizedMatrix(kind, rows, cols, g, packed, scales, offsets, null, halfScales);
+  }
+
+  /**
+   * The kernel's shape rules for a matrix of {@code kind}, in the kernel's order (K_TOO_LARGE,
+   * SHAPE, GROUP_SIZE), so that every backend refuses a bad matrix with the kernel's code; q8
+   * adds its own bound.
+   */
+  public static void checkShape(WeightFormat.Kind kind, int rows, int cols, int groupSize) {
+    if (kind == WeightFormat.Kind.Q8) {
+      Q8Baseline.checkShape(rows, cols, groupSize);
+    } else {
+      WeightQuant.checkShape(rows, cols, groupSize);
+    }
   }
 
   /** Round-to-nearest with binary32 scales and offsets (spec/quantization.md section 2). */
