@@ -48,7 +48,9 @@ final class EvalCommand implements Callable<Integer> {
       + "q35-g16-f16,q35-g16-f16+gptq+clip+sal,q35-g14-f16+gptq+clip+sal,int4-g32-f16+gptq+clip,"
       + "int4-g16-f16+gptq+clip,q35-g16-f16+gptq+clip+sal+w2=q8-f16+w3=q8-f16,q35-g32+awq,"
       + "q35-g32+rot,q35-g32+awq+gptq+clip+sal,q35-g32+rot+gptq+clip,"
-      + "q35-g16-f16+awq+gptq+clip+sal";
+      + "q35-g16-f16+awq+gptq+clip+sal,q35-g8-f16+gptq+clip+sal,"
+      + "q35-g16-f16+gptq+clip+sal+auto=6.06,q35-g16-f16+gptq+clip+sal+auto=6.9,"
+      + "q35-g16-f16+gptq+clip+sal+auto=7.15";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
