@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -466,11 +467,54 @@ final class ReportHtml {
           .append(fmt(r, "perplexityRatio", "%.3f")).append("</td></tr>\n");
     }
     b.append("</table>\n");
+    for (JsonElement e : a.getAsJsonArray("rows")) {
+      JsonObject r = e.getAsJsonObject();
+      if (r.has("choice")) {
+        choice(b, r.get("format").getAsString(), r.getAsJsonObject("choice"));
+      }
+    }
     for (AccuracyChart.Metric m : AccuracyChart.Metric.values()) {
       b.append("<figure style=\"margin:12px 0\">").append(AccuracyChart.svg(a, m))
           .append("</figure>\n");
     }
     b.append("<p class=\"small\">").append(esc(AccuracyChart.caption(a))).append("</p>\n");
+  }
+
+  /**
+   * A budgeted row's choice ({@code +auto}): the budget, what was chosen, and each matrix's
+   * format by layer (a matrix name per row, a layer per column); sensitivities in accuracy.md.
+   */
+  static void choice(StringBuilder b, String label, JsonObject c) {
+    Map<String, Map<Integer, String>> byName = new java.util.LinkedHashMap<>();
+    int layers = 0;
+    for (JsonElement e : c.getAsJsonArray("tensors")) {
+      JsonObject t = e.getAsJsonObject();
+      String[] parts = t.get("tensor").getAsString().split("\\.");
+      if (parts.length != 3) {
+        continue;
+      }
+      int layer = Integer.parseInt(parts[1]);
+      layers = Math.max(layers, layer + 1);
+      byName.computeIfAbsent(parts[2], x -> new java.util.TreeMap<>())
+          .put(layer, t.get("format").getAsString());
+    }
+    b.append("<p>").append(esc(String.format(Locale.ROOT, "%s: budget %s bits per weight,"
+        + " chosen %.3f, q35 on %.1f%% of the weights; each matrix's format from its measured"
+        + " sensitivity (accuracy.md lists them):", label, c.get("budget").getAsString(),
+        c.get("bitsPerWeight").getAsDouble(), 100 * c.get("q35Share").getAsDouble())))
+        .append("</p>\n<table style=\"width:auto\"><tr><th>matrix</th>");
+    for (int l = 0; l < layers; l++) {
+      b.append("<th>layer ").append(l).append("</th>");
+    }
+    b.append("</tr>\n");
+    for (Map.Entry<String, Map<Integer, String>> e : byName.entrySet()) {
+      b.append("<tr><td>").append(esc(e.getKey())).append("</td>");
+      for (int l = 0; l < layers; l++) {
+        b.append("<td>").append(esc(e.getValue().getOrDefault(l, ""))).append("</td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</table>\n");
   }
 
   static String fmt(JsonObject r, String name, String format) {
