@@ -64,15 +64,16 @@ public final class PrecisionChooser {
   private PrecisionChooser() {}
 
   /**
-   * The candidates of a base format, base first: q35 at half the group (g32 for a per-row
-   * base), int4 at the base's group, q8 per row; all with the base's scale type.
+   * The candidates of a base format, base first: q35 at half the group rounded down to an even
+   * size of at least 2 (a group size must be even; g32 for a per-row base), int4 at the base's
+   * group, q8 per row; all with the base's scale type, each once.
    */
   public static List<WeightFormat> candidates(WeightFormat base) {
     if (base.kind() == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("a budget needs a quantized base format, not f32");
     }
     int g = base.groupSize();
-    int half = g == WeightFormat.PER_ROW ? 32 : Math.max(1, g / 2);
+    int half = g == WeightFormat.PER_ROW ? 32 : Math.max(2, (g / 2) & ~1);
     List<WeightFormat> out = new ArrayList<>();
     out.add(base);
     for (WeightFormat f : List.of(

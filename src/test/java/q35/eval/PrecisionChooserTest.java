@@ -49,6 +49,12 @@ class PrecisionChooserTest {
     assertEquals(List.of(WeightFormat.parse("q35"), WeightFormat.parse("q35-g32"),
         WeightFormat.parse("int4"), WeightFormat.parse("q8")),
         PrecisionChooser.candidates(WeightFormat.parse("q35")));
+    // half of 14 is 7, not a group size: the next even size below
+    assertEquals(WeightFormat.parse("q35-g6-f16"),
+        PrecisionChooser.candidates(WeightFormat.parse("q35-g14-f16")).get(1));
+    // half of 2 would be 1: the finer q35 is the base itself, listed once
+    assertEquals(List.of(WeightFormat.parse("q35-g2"), WeightFormat.parse("int4-g2"),
+        WeightFormat.parse("q8")), PrecisionChooser.candidates(WeightFormat.parse("q35-g2")));
     assertThrows(IllegalArgumentException.class,
         () -> PrecisionChooser.candidates(WeightFormat.parse("f32")));
   }
