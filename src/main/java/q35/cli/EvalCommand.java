@@ -163,6 +163,7 @@ final class EvalCommand implements Callable<Integer> {
           return Gptq.calibrate(x, tok, CALIBRATION_SEQUENCES, CALIBRATION_STEPS,
               CALIBRATION_SEED);
         });
+    Map<Sensitivities, List<PrecisionChooser.Tensor>> sensitivities = new HashMap<>();
     List<Row> rows = new ArrayList<>();
     List<PrecisionChooser.@Nullable Choice> choices = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
@@ -170,7 +171,7 @@ final class EvalCommand implements Callable<Integer> {
       long s0 = System.nanoTime();
       Calibrated m;
       try {
-        m = f.model(weights, calibration, tok, b);
+        m = f.model(weights, calibration, tok, b, sensitivities);
       } catch (q35.model.ModelFormatException | IllegalArgumentException e) {
         System.err.println("eval: " + f.label() + ": " + e.getMessage());
         return 1;
@@ -205,6 +206,13 @@ final class EvalCommand implements Callable<Integer> {
    */
   record Calibrated(LlamaWeights weights, @Nullable Map<String, double[]> hessians,
       FormatSpec spec, PrecisionChooser.@Nullable Choice choice) {}
+
+  /**
+   * What a budgeted row's sensitivities depend on: the float model (by identity: records
+   * compare it with its own equals, which is Object's), the base format and how codes are
+   * chosen. The backend does not matter: every backend answers bit for bit.
+   */
+  record Sensitivities(LlamaWeights model, WeightFormat base, Gptq.Options options) {}
 
   /** The seed of the random signs of {@code +rot}'s Walsh-Hadamard rotation. */
   static final long ROTATION_SEED = 35;
@@ -329,6 +337,17 @@ final class EvalCommand implements Callable<Integer> {
     Calibrated model(LlamaWeights weights,
         java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration,
         Tokenizer tok, Backend backend) throws q35.model.ModelFormatException {
+      return model(weights, calibration, tok, backend, new HashMap<>());
+    }
+
+    /**
+     * As above, reusing the sensitivities in {@code measured} (keyed by the float model, by
+     * identity, and how the codes are chosen) that an earlier budgeted row of an eval measured.
+     */
+    Calibrated model(LlamaWeights weights,
+        java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration,
+        Tokenizer tok, Backend backend, Map<Sensitivities, List<PrecisionChooser.Tensor>> measured)
+        throws q35.model.ModelFormatException {
       LlamaWeights w = rotate ? q35.gptq.Transforms.rotate(weights, ROTATION_SEED) : weights;
       if (!calibrated()) {
         return new Calibrated(w, null, this, null);
@@ -342,13 +361,17 @@ final class EvalCommand implements Callable<Integer> {
       if (!budgeted()) {
         return new Calibrated(w, codes, this, null);
       }
-      List<AccuracyEval.Window> seqs = PrecisionChooser.sample(w, tok,
-          PrecisionChooser.SEQUENCES, PrecisionChooser.STEPS, CALIBRATION_SEED);
-      List<WeightFormat> candidates = PrecisionChooser.candidates(format);
-      int tensors = w.config().nLayers() * MATRICES.size();
-      PrecisionChooser.Choice c = PrecisionChooser.choose(w, seqs, candidates,
-          f -> quantizerOf(f, codes), backend, budget,
-          new ProgressBar("sensitivity " + candidates, tensors));
+      LlamaWeights model = w;
+      List<PrecisionChooser.Tensor> sensitivities = measured.computeIfAbsent(
+          new Sensitivities(model, format, options()), k -> {
+            List<AccuracyEval.Window> seqs = PrecisionChooser.sample(model, tok,
+                PrecisionChooser.SEQUENCES, PrecisionChooser.STEPS, CALIBRATION_SEED);
+            List<WeightFormat> candidates = PrecisionChooser.candidates(format);
+            return PrecisionChooser.measure(model, seqs, candidates, f -> quantizerOf(f, codes),
+                backend, new ProgressBar("sensitivity " + candidates,
+                    model.config().nLayers() * MATRICES.size()));
+          });
+      PrecisionChooser.Choice c = PrecisionChooser.allocate(sensitivities, budget);
       return new Calibrated(w, codes, withTensors(c.formats()), c);
     }
 

@@ -113,6 +113,16 @@ public final class PrecisionChooser {
   public static Choice choose(LlamaWeights w, List<Window> calibration,
       List<WeightFormat> candidates, Function<WeightFormat, Quantizer> quantizerOf,
       Backend backend, double budget, IntConsumer progress) {
+    return allocate(measure(w, calibration, candidates, quantizerOf, backend, progress), budget);
+  }
+
+  /**
+   * The sensitivities of {@link #choose}: each block matrix in each candidate, quantized alone
+   * and run over {@code calibration} (its {@code chosen} is the base).
+   */
+  public static List<Tensor> measure(LlamaWeights w, List<Window> calibration,
+      List<WeightFormat> candidates, Function<WeightFormat, Quantizer> quantizerOf,
+      Backend backend, IntConsumer progress) {
     record Matrix(String name, float[] weights, int rows, int cols) {}
     List<Matrix> matrices = new ArrayList<>();
     // the transformer names and hands over each block matrix as it is built
@@ -139,7 +149,7 @@ public final class PrecisionChooser {
       measured.add(new Tensor(m.name(), count, List.copyOf(opts), opts.get(0)));
       progress.accept(measured.size());
     }
-    return allocate(measured, budget);
+    return List.copyOf(measured);
   }
 
   /**
@@ -150,7 +160,7 @@ public final class PrecisionChooser {
    *
    * @throws IllegalArgumentException when the base format alone exceeds the budget
    */
-  static Choice allocate(List<Tensor> tensors, double budget) {
+  public static Choice allocate(List<Tensor> tensors, double budget) {
     int n = tensors.size();
     Option[] current = new Option[n];
     long weightCount = 0;

@@ -89,6 +89,38 @@ class EvalCommandTest {
     assertTrue(assertThrowsMessage("f32+auto=6").contains("from a quantized base format"));
   }
 
+  /**
+   * A budgeted row reuses the sensitivities an earlier row of the same model, base and options
+   * measured: given them, it measures nothing (no tokenizer, no backend, no hessians needed)
+   * and allocates over them.
+   */
+  @Test
+  void aBudgetedRowReusesMeasuredSensitivities() throws Exception {
+    q35.model.LlamaWeights w = q35.model.Llama2cReader.read(TestModels.storiesBin());
+    EvalCommand.FormatSpec f = EvalCommand.FormatSpec.parse("q35-g16-f16+gptq+auto=6.5");
+    q35.quant.WeightFormat base = f.format();
+    q35.quant.WeightFormat q8 = q35.quant.WeightFormat.parse("q8-f16");
+    java.util.List<q35.eval.PrecisionChooser.Tensor> given = java.util.List.of(
+        tensor("layers.0.w1", base, 5000, 0.1, q8, 8000, 0.0),
+        tensor("layers.0.w2", base, 5000, 0.2, q8, 8000, 0.0));
+    java.util.Map<EvalCommand.Sensitivities, java.util.List<q35.eval.PrecisionChooser.Tensor>>
+        measured = new java.util.HashMap<>();
+    measured.put(new EvalCommand.Sensitivities(w, base, f.options()), given);
+    EvalCommand.Calibrated m = f.model(w, x -> java.util.Map.of(), null, null, measured);
+    assertEquals(1, measured.size(), "nothing new was measured");
+    // 6.5 bits per weight of 2000 weights = 13000 bits: w2 (the larger gain) to q8 fits, w1 not
+    assertEquals("q8-f16", m.spec().formatOf("layers.0.w2").toString());
+    assertEquals("q35-g16-f16", m.spec().formatOf("layers.0.w1").toString());
+    assertEquals(6.5, m.choice().bitsPerWeight(), 1e-12);
+  }
+
+  static q35.eval.PrecisionChooser.Tensor tensor(String name, q35.quant.WeightFormat a, long aBits,
+      double aKl, q35.quant.WeightFormat b, long bBits, double bKl) {
+    q35.eval.PrecisionChooser.Option base = new q35.eval.PrecisionChooser.Option(a, aBits, aKl);
+    return new q35.eval.PrecisionChooser.Tensor(name, 1000, java.util.List.of(base,
+        new q35.eval.PrecisionChooser.Option(b, bBits, bKl)), base);
+  }
+
   @Test
   void quantizeWritesARotatedAwqModelThatRunsLikeTheFloatOne(@TempDir Path dir)
       throws Exception {
