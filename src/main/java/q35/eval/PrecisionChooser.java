@@ -104,21 +104,9 @@ public final class PrecisionChooser {
   }
 
   /**
-   * Chooses each block matrix's format among {@code candidates} (the first is the base) within
-   * {@code budget} bits per weight, from the sensitivities measured on {@code calibration}.
-   * Each tensor is quantized by {@code quantizerOf} its format and run on {@code backend}.
-   *
-   * @throws IllegalArgumentException when the base format alone exceeds the budget
-   */
-  public static Choice choose(LlamaWeights w, List<Window> calibration,
-      List<WeightFormat> candidates, Function<WeightFormat, Quantizer> quantizerOf,
-      Backend backend, double budget, IntConsumer progress) {
-    return allocate(measure(w, calibration, candidates, quantizerOf, backend, progress), budget);
-  }
-
-  /**
-   * The sensitivities of {@link #choose}: each block matrix in each candidate, quantized alone
-   * and run over {@code calibration} (its {@code chosen} is the base).
+   * The sensitivities: each block matrix quantized alone by {@code quantizerOf} each of
+   * {@code candidates} (the first is the base, which is each tensor's {@code chosen}), run on
+   * {@code backend} over {@code calibration}; {@link #allocate} chooses among them.
    */
   public static List<Tensor> measure(LlamaWeights w, List<Window> calibration,
       List<WeightFormat> candidates, Function<WeightFormat, Quantizer> quantizerOf,

@@ -101,8 +101,8 @@ class EvalCommandTest {
     q35.quant.WeightFormat base = f.format();
     q35.quant.WeightFormat q8 = q35.quant.WeightFormat.parse("q8-f16");
     java.util.List<q35.eval.PrecisionChooser.Tensor> given = java.util.List.of(
-        tensor("layers.0.w1", base, 5000, 0.1, q8, 8000, 0.0),
-        tensor("layers.0.w2", base, 5000, 0.2, q8, 8000, 0.0));
+        q35.eval.PrecisionChooserTest.tensor("layers.0.w1", base, 5000, 0.1, q8, 8000, 0.0),
+        q35.eval.PrecisionChooserTest.tensor("layers.0.w2", base, 5000, 0.2, q8, 8000, 0.0));
     java.util.Map<EvalCommand.Sensitivities, java.util.List<q35.eval.PrecisionChooser.Tensor>>
         measured = new java.util.HashMap<>();
     measured.put(new EvalCommand.Sensitivities(w, base, f.options()), given);
@@ -112,13 +112,6 @@ class EvalCommandTest {
     assertEquals("q8-f16", m.spec().formatOf("layers.0.w2").toString());
     assertEquals("q35-g16-f16", m.spec().formatOf("layers.0.w1").toString());
     assertEquals(6.5, m.choice().bitsPerWeight(), 1e-12);
-  }
-
-  static q35.eval.PrecisionChooser.Tensor tensor(String name, q35.quant.WeightFormat a, long aBits,
-      double aKl, q35.quant.WeightFormat b, long bBits, double bKl) {
-    q35.eval.PrecisionChooser.Option base = new q35.eval.PrecisionChooser.Option(a, aBits, aKl);
-    return new q35.eval.PrecisionChooser.Tensor(name, 1000, java.util.List.of(base,
-        new q35.eval.PrecisionChooser.Option(b, bBits, bKl)), base);
   }
 
   @Test

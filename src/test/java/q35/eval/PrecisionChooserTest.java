@@ -26,15 +26,15 @@ import q35.quant.WeightFormat;
  * The budgeted choice: the greedy allocation on hand-made sensitivities (expected choices worked
  * out by hand in each test's comment), and the whole search on stories260K.
  */
-class PrecisionChooserTest {
+public class PrecisionChooserTest {
 
   static final WeightFormat BASE = WeightFormat.parse("q35-g16-f16");
   static final WeightFormat FINER = WeightFormat.parse("q35-g8-f16");
   static final WeightFormat INT4 = WeightFormat.parse("int4-g16-f16");
   static final WeightFormat Q8 = WeightFormat.parse("q8-f16");
 
-  /** A tensor of 1000 weights with options (format, bits, KL) given flat. */
-  static Tensor tensor(String name, Object... formatBitsKl) {
+  /** A tensor of 1000 weights with options (format, bits, KL) given flat, base first. */
+  public static Tensor tensor(String name, Object... formatBitsKl) {
     List<Option> opts = new ArrayList<>();
     for (int i = 0; i < formatBitsKl.length; i += 3) {
       opts.add(new Option((WeightFormat) formatBitsKl[i], (Integer) formatBitsKl[i + 1],
@@ -130,8 +130,9 @@ class PrecisionChooserTest {
     List<AccuracyEval.Window> cal = PrecisionChooser.sample(w, tok, 2, 96, 1001);
     assertEquals(2, cal.size());
     WeightFormat base = WeightFormat.parse("q35-g32");
-    Choice c = PrecisionChooser.choose(w, cal, PrecisionChooser.candidates(base),
-        Quantizer::roundToNearest, new ReferenceBackend(), 6.5, x -> {});
+    Choice c = PrecisionChooser.allocate(PrecisionChooser.measure(w, cal,
+        PrecisionChooser.candidates(base), Quantizer::roundToNearest, new ReferenceBackend(),
+        x -> {}), 6.5);
     assertEquals(w.config().nLayers() * 7, c.tensors().size());
     assertTrue(c.bitsPerWeight() <= 6.5, "bits " + c.bitsPerWeight());
     assertTrue(c.bitsPerWeight() > 5.6, "some matrix was upgraded: " + c.bitsPerWeight());
