@@ -50,7 +50,9 @@ final class EvalCommand implements Callable<Integer> {
       + "q35-g32+rot,q35-g32+awq+gptq+clip+sal,q35-g32+rot+gptq+clip,"
       + "q35-g16-f16+awq+gptq+clip+sal,q35-g8-f16+gptq+clip+sal,"
       + "q35-g16-f16+gptq+clip+sal+auto=6.06,q35-g16-f16+gptq+clip+sal+auto=6.9,"
-      + "q35-g16-f16+gptq+clip+sal+auto=7.15";
+      + "q35-g16-f16+gptq+clip+sal+auto=7.15,q35-g8-k6,q35-g16-k6+gptq+clip+sal,"
+      + "q35-g8-k6+gptq+clip+sal,q35-g4-k6+gptq+clip+sal,q35-g8-k6+gptq+clip+sal+auto=6.06,"
+      + "q35-g8-k6+gptq+clip+sal+auto=6.9,q35-g8-k6+gptq+clip+sal+auto=7.15";
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "Float model (default: stories260K.bin from the shared models).")
@@ -65,7 +67,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = DEFAULT_FORMATS,
       description = "Comma-separated formats (a '-f16' suffix stores scales and offsets as"
-          + " binary16); '+cls' also quantizes the classifier, '+awq' folds AWQ-style channel"
+          + " binary16, '-k6' as 6-bit codes under two binary16 steps per row); '+cls' also"
+          + " quantizes the classifier, '+awq' folds AWQ-style channel"
           + " scales into the weights first, '+rot' a Walsh-Hadamard rotation, '+gptq'"
           + " chooses the codes with GPTQ, '+clip' each group's range by a two-sided clipping"
           + " search weighted by the calibration, '+sal' stores the inputs in salience order,"
@@ -450,7 +453,10 @@ final class EvalCommand implements Callable<Integer> {
         + " samples itself (seeds 1001-1032, temperature 1), never on the evaluation text."
         + " Formats ending in `-f16` store each group's scale and offset as binary16"
         + " (spec/format.md section 7, quantization.md section 2.6: rounded to binary16 before"
-        + " the codes are chosen), 32 bits per group instead of 64."
+        + " the codes are chosen), 32 bits per group instead of 64. Formats ending in `-k6`"
+        + " store them as 6-bit codes times two binary16 steps per row (spec/format.md section"
+        + " 8, quantization.md section 2.7; GPTQ and the clipping search pick codes on the"
+        + " round-to-nearest steps), 12 bits per group and 32 per row."
         + " Bits per weight count codes, scales and offsets of the quantized matrices; the last"
         + " column is the same format on a 4096 x 4096 matrix.\n\n");
     sb.append("| format | bits/weight | bits/weight at 4096 | mean KL | p99 KL | top-1 agreement"

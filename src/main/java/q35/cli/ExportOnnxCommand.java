@@ -41,7 +41,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
   @Nullable Path model;
 
   @Option(names = "--format", paramLabel = "FMT", description = "Weight format for a float"
-      + " model: q35, q35-g<G>, int4, int4-g<G>, q8, q8-g<G> (each optionally ending in -f16),"
+      + " model: q35, q35-g<G>, int4, int4-g<G>, q8, q8-g<G> (each optionally ending in -f16 or"
+      + " -k6),"
       + " or f32 for the float reference"
       + " graph (default: q35-g32; a .q35 model keeps its own).")
   @Nullable String format;

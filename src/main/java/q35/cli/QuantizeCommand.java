@@ -32,7 +32,8 @@ final class QuantizeCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "q35-g32", paramLabel = "FMT",
       description = "q35 | q35-g<G> | int4 | int4-g<G> | q8 | q8-g<G> | f32; a quantized"
-          + " format may end in -f16 (binary16 scales and offsets, container version 3)"
+          + " format may end in -f16 (binary16 scales and offsets, container version 3) or -k6"
+          + " (6-bit scale and offset codes under two binary16 steps per row, version 4)"
           + " (default: ${DEFAULT-VALUE}).")
   String format = "q35-g32";
 

@@ -23,6 +23,7 @@ import q35.kernel.QuantMatrix;
 import q35.kernel.WeightQuant;
 import q35.quant.HalfBits;
 import q35.quant.QuantizedMatrix;
+import q35.quant.StepCodes;
 import q35.quant.WeightFormat;
 
 /**
@@ -368,25 +369,49 @@ public final class ConformanceRunner {
   }
 
   /**
-   * Binary16 scales and offsets (quantization.md section 2.6): QuantizedMatrix.quantize, which
-   * runs the kernel's quantize, rounds with the kernel's Binary16.round and chooses the codes
-   * with the kernel's latticeValue; the 16-bit patterns are checked through HalfBits.
+   * Binary16 scales and offsets (quantization.md section 2.6) or scale codes (2.7):
+   * QuantizedMatrix.quantize, which runs the kernel's quantize, rounds with the kernel's
+   * Binary16.round (and, for codes, StepCodes' rule) and chooses the codes with the kernel's
+   * latticeValue; the 16-bit patterns are checked through HalfBits, the codes blob both ways
+   * (packed from the matrix, and unpacked from the vector into its scales and offsets).
    */
   static String binary16WeightQuant(JsonObject t, float[] w, int n, int k, int g,
       Backend backend) {
     String type = t.get("scaleType").getAsString();
-    if (!type.equals("binary16")) {
-      throw new IllegalArgumentException("FORMAT: scaleType '" + type + "' is not binary16");
+    if (!type.equals("binary16") && !type.equals("k6")) {
+      throw new IllegalArgumentException("FORMAT: scaleType '" + type
+          + "' is not binary16 or k6");
     }
     WeightFormat.Kind kind = matrixKind(t);
     // before quantize, whose groupFor caps g at k and would hide GROUP_SIZE
     QuantizedMatrix.checkShape(kind, n, k, g);
-    QuantizedMatrix q = QuantizedMatrix.quantize(new WeightFormat(kind, g, true), w, n, k);
+    boolean k6 = type.equals("k6");
+    QuantizedMatrix q = QuantizedMatrix.quantize(new WeightFormat(kind, g,
+        k6 ? WeightFormat.Scales.K6 : WeightFormat.Scales.F16), w, n, k);
     StringBuilder err = new StringBuilder();
     compareBits(err, "scales", q.scales(), floats(t.getAsJsonArray("scales")));
     compareBits(err, "offsets", q.offsets(), floats(t.getAsJsonArray("offsets")));
-    compareHalves(err, "scales16", q.scales(), t.getAsJsonArray("scales16"));
-    compareHalves(err, "offsets16", q.offsets(), t.getAsJsonArray("offsets16"));
+    QuantizedMatrix.RowSteps steps = q.rowSteps();
+    if (steps == null) {
+      compareHalves(err, "scales16", q.scales(), t.getAsJsonArray("scales16"));
+      compareHalves(err, "offsets16", q.offsets(), t.getAsJsonArray("offsets16"));
+    } else {
+      compareHalves(err, "steps16", StepCodes.steps(steps), t.getAsJsonArray("steps16"));
+      byte[] expectedCodes = hex(t.get("stepCodes").getAsString());
+      byte[] codes = StepCodes.pack(q);
+      if (!Arrays.equals(codes, expectedCodes)) {
+        err.append("stepCodes gave ").append(toHex(codes)).append("; ");
+      }
+      JsonArray steps16 = t.getAsJsonArray("steps16");
+      float[] stepValues = new float[steps16.size()];
+      for (int i = 0; i < stepValues.length; i++) {
+        stepValues[i] = HalfBits.fromBits(Integer.parseInt(steps16.get(i).getAsString(), 16));
+      }
+      float[][] decoded = StepCodes.unpack(expectedCodes, stepValues, n, q.groups());
+      compareBits(err, "scales from stepCodes", decoded[0], floats(t.getAsJsonArray("scales")));
+      compareBits(err, "offsets from stepCodes", decoded[1],
+          floats(t.getAsJsonArray("offsets")));
+    }
     byte[] expectedPacked = hex(t.get("packed").getAsString());
     if (!Arrays.equals(q.packed(), expectedPacked)) {
       err.append("packed gave ").append(toHex(q.packed())).append("; ");

@@ -29,6 +29,7 @@ import q35.model.ModelFormatException;
 import q35.model.Vocabulary;
 import q35.quant.HalfBits;
 import q35.quant.QuantizedMatrix;
+import q35.quant.StepCodes;
 import q35.quant.Quantizer;
 import q35.quant.WeightFormat;
 
@@ -45,6 +46,8 @@ public final class Q35Container {
   static final int VERSION_INPUT_ORDER = 2;
   /** The version written when a matrix stores binary16 scales and offsets (scaleType f16). */
   static final int VERSION_HALF_SCALES = 3;
+  /** The version written when a matrix stores 6-bit scale codes under row steps (scaleType k6). */
+  static final int VERSION_STEP_CODES = 4;
   /** Input orders are stored as u8 or u16, so a matrix with one has at most this many cols. */
   static final int MAX_ORDERED_COLS = 1 << 16;
   static final int PREAMBLE = 64;
@@ -78,6 +81,8 @@ public final class Q35Container {
     boolean inputOrders;
     /** Whether some matrix was written with binary16 scales (container version 3). */
     boolean halfScales;
+    /** Whether some matrix was written with 6-bit scale codes (container version 4). */
+    boolean stepCodes;
 
     BlobWriter(FileChannel ch) {
       this.ch = ch;
@@ -248,7 +253,7 @@ public final class Q35Container {
       }
       JsonObject header = new JsonObject();
       header.addProperty("format", "q35-container");
-      int version = w.halfScales ? VERSION_HALF_SCALES
+      int version = w.stepCodes ? VERSION_STEP_CODES : w.halfScales ? VERSION_HALF_SCALES
           : w.inputOrders ? VERSION_INPUT_ORDER : VERSION;
       header.addProperty("version", version);
       header.add("config", configJson(c));
@@ -320,8 +325,8 @@ public final class Q35Container {
         t.addProperty("rows", rows);
         t.addProperty("cols", cols);
         t.addProperty("groupSize", g);
-        if (format.halfScales()) {
-          t.addProperty("scaleType", "f16");
+        if (format.scales() != WeightFormat.Scales.F32) {
+          t.addProperty("scaleType", format.halfScales() ? "f16" : "k6");
         }
         return t;
       }
@@ -330,7 +335,7 @@ public final class Q35Container {
       public void writeBlobs(BlobWriter w) throws IOException {
         QuantizedMatrix q = quantizer.quantize(name, weights.get(), rows, cols);
         if (q.kind() != format.kind() || q.rows() != rows || q.cols() != cols
-            || q.groupSize() != g || q.halfScales() != format.halfScales()) {
+            || q.groupSize() != g || q.scaleType() != format.scales()) {
           throw new IllegalStateException(name + ": the quantizer returned another shape");
         }
         int[] order = q.inputOrder();
@@ -340,7 +345,12 @@ public final class Q35Container {
               + ")");
         }
         w.bytes("packed", q.packed());
-        if (q.halfScales()) {
+        QuantizedMatrix.RowSteps steps = q.rowSteps();
+        if (steps != null) {
+          w.halves("steps", StepCodes.steps(steps));
+          w.bytes("codes", StepCodes.pack(q));
+          w.stepCodes = true;
+        } else if (q.halfScales()) {
           w.halves("scales", q.scales());
           w.halves("offsets", q.offsets());
         } else {
@@ -478,10 +488,10 @@ public final class Q35Container {
       throw new ContainerFormatException(src + ": preamble checksum mismatch (corrupted)");
     }
     int version = pre.getInt(8);
-    if (version < VERSION || version > VERSION_HALF_SCALES) {
+    if (version < VERSION || version > VERSION_STEP_CODES) {
       throw new ContainerFormatException(src + ": container version "
           + (version & 0xffffffffL) + " is not supported (this build reads versions "
-          + VERSION + " to " + VERSION_HALF_SCALES + ")");
+          + VERSION + " to " + VERSION_STEP_CODES + ")");
     }
     int flags = pre.getInt(12);
     if (flags != 0) {
@@ -588,15 +598,35 @@ public final class Q35Container {
         }
         long groups = (cols + (long) g - 1) / g;
         long codes = rows * wf.rowBytes(cols);
-        boolean half = scaleType(t, version, tw);
+        WeightFormat.Scales scales = scaleType(t, version, tw);
+        boolean half = scales == WeightFormat.Scales.F16;
         long params = (half ? 2L : 4L) * rows * groups;
         if (codes > Integer.MAX_VALUE - 8 || params > Integer.MAX_VALUE - 8) {
           throw new ContainerFormatException(tw + ": shape " + rows + " x " + cols
               + " is too large for one array");
         }
         byte[] packed = blob(in, blobs, "packed", codes, dataEnd, tw);
-        float[] s = params(blob(in, blobs, "scales", params, dataEnd, tw), half);
-        float[] m = params(blob(in, blobs, "offsets", params, dataEnd, tw), half);
+        float[] s;
+        float[] m;
+        QuantizedMatrix.RowSteps steps = null;
+        if (scales == WeightFormat.Scales.K6) {
+          float[] stepValues = params(blob(in, blobs, "steps", 4L * rows, dataEnd, tw), true);
+          byte[] stepCodes = blob(in, blobs, "codes",
+              rows * (long) StepCodes.rowBytes((int) groups), dataEnd, tw);
+          float[][] sm = StepCodes.unpack(stepCodes, stepValues, rows, (int) groups);
+          s = sm[0];
+          m = sm[1];
+          float[] d = new float[rows];
+          float[] e = new float[rows];
+          for (int j = 0; j < rows; j++) {
+            d[j] = stepValues[2 * j];
+            e[j] = stepValues[2 * j + 1];
+          }
+          steps = new QuantizedMatrix.RowSteps(d, e);
+        } else {
+          s = params(blob(in, blobs, "scales", params, dataEnd, tw), half);
+          m = params(blob(in, blobs, "offsets", params, dataEnd, tw), half);
+        }
         int @Nullable [] order = null;
         if (blobs.has("inputOrder")) {
           if (version < VERSION_INPUT_ORDER) {
@@ -612,7 +642,7 @@ public final class Q35Container {
         }
         // The constructor checks that the order is a permutation (INPUT_ORDER).
         QuantizedMatrix q = new QuantizedMatrix(wf.kind(), rows, cols, g, packed, s, m, order,
-            half);
+            half, steps);
         // The kernel's checks of the stored values (padding, scale and offset ranges), for
         // every format, q8 included; every backend makes them again when it prepares q.
         q.checkValues();
@@ -623,26 +653,37 @@ public final class Q35Container {
   }
 
   /**
-   * Whether a matrix entry stores binary16 scales: its optional {@code scaleType}, "f32" (the
-   * default) or "f16", which needs container version 3.
+   * How a matrix entry stores its scales and offsets: its optional {@code scaleType}, "f32"
+   * (the default), "f16" (container version 3 or later) or "k6" (version 4).
    */
-  private static boolean scaleType(JsonObject t, int version, String tw)
+  private static WeightFormat.Scales scaleType(JsonObject t, int version, String tw)
       throws ModelFormatException, ContainerFormatException {
     if (!t.has("scaleType")) {
-      return false;
+      return WeightFormat.Scales.F32;
     }
     String type = Json.string(t, "scaleType", tw);
-    if (type.equals("f32")) {
-      return false;
+    WeightFormat.Scales scales;
+    int needs;
+    switch (type) {
+      case "f32" -> {
+        return WeightFormat.Scales.F32;
+      }
+      case "f16" -> {
+        scales = WeightFormat.Scales.F16;
+        needs = VERSION_HALF_SCALES;
+      }
+      case "k6" -> {
+        scales = WeightFormat.Scales.K6;
+        needs = VERSION_STEP_CODES;
+      }
+      default -> throw new ContainerFormatException(tw + ": scaleType '" + type
+          + "' is not f32, f16 or k6");
     }
-    if (!type.equals("f16")) {
-      throw new ContainerFormatException(tw + ": scaleType '" + type + "' is not f32 or f16");
+    if (version < needs) {
+      throw new ContainerFormatException(tw + ": scaleType " + type + " needs container version "
+          + needs + ", the file says " + version);
     }
-    if (version < VERSION_HALF_SCALES) {
-      throw new ContainerFormatException(tw + ": scaleType f16 needs container version "
-          + VERSION_HALF_SCALES + ", the file says " + version);
-    }
-    return true;
+    return scales;
   }
 
   /** Scales or offsets: little-endian binary16 when {@code half}, else binary32. */

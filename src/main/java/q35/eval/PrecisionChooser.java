@@ -77,9 +77,11 @@ public final class PrecisionChooser {
     List<WeightFormat> out = new ArrayList<>();
     out.add(base);
     for (WeightFormat f : List.of(
-        new WeightFormat(WeightFormat.Kind.Q35, half, base.halfScales()),
-        new WeightFormat(WeightFormat.Kind.INT4, g, base.halfScales()),
-        new WeightFormat(WeightFormat.Kind.Q8, WeightFormat.PER_ROW, base.halfScales()))) {
+        new WeightFormat(WeightFormat.Kind.Q35, half, base.scales()),
+        new WeightFormat(WeightFormat.Kind.INT4, g, base.scales()),
+        // One group per row gains nothing from row steps: binary16 instead.
+        new WeightFormat(WeightFormat.Kind.Q8, WeightFormat.PER_ROW,
+            base.scales() == WeightFormat.Scales.K6 ? WeightFormat.Scales.F16 : base.scales()))) {
       if (!out.contains(f)) {
         out.add(f);
       }

@@ -34,6 +34,7 @@ final class FastMatrix implements PreparedMatrix {
   /** The stored input order, applied by BackendLinear before this matrix sees x. */
   private final int @Nullable [] inputOrder;
   private final boolean halfScales;
+  private final QuantizedMatrix.@Nullable RowSteps rowSteps;
 
   // Activations of the current call (this object is not thread-safe, as PreparedMatrix says).
   private short[] xs = new short[0];
@@ -62,6 +63,7 @@ final class FastMatrix implements PreparedMatrix {
     this.offsets = TileLayout.tileParams(q.offsets(), n, groups, lanes);
     this.inputOrder = q.inputOrder();
     this.halfScales = q.halfScales();
+    this.rowSteps = q.rowSteps();
     this.accScratch = new int[threads][groups * lanes];
     this.yScratch = new float[threads][lanes];
   }
@@ -72,7 +74,7 @@ final class FastMatrix implements PreparedMatrix {
     int lanes = Simd.LANES;
     return new QuantizedMatrix(kind, n, k, g, TileLayout.untile(kind, w, n, k, lanes),
         TileLayout.untileParams(scales, n, groups, lanes),
-        TileLayout.untileParams(offsets, n, groups, lanes), inputOrder, halfScales);
+        TileLayout.untileParams(offsets, n, groups, lanes), inputOrder, halfScales, rowSteps);
   }
 
   @Override

@@ -2,6 +2,7 @@ package q35.gptq;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.kernel.Binary16;
 import q35.kernel.InputOrder;
 import q35.kernel.WeightQuant;
@@ -142,16 +143,20 @@ public final class Gptq {
     float[] offsets = new float[n * groups];
     int[][] lattice = new int[n][k];
     double[] row = new double[k];
+    // A -k6 row keeps round-to-nearest's steps; the search picks codes on them.
+    QuantizedMatrix.RowSteps steps = plain.rowSteps();
     for (int j = 0; j < n; j++) {
       for (int i = 0; i < k; i++) {
         row[i] = w[j * k + i];
       }
+      float[] rowSteps = steps == null ? null
+          : new float[] {steps.scale()[j], steps.offset()[j]};
       float s = 0f;
       float m = 0f;
       for (int i = 0; i < k; i++) {
         if (i % g == 0) {
           float[] sm = groupParams(format, row, i, Math.min(k, i + g), hessian, k,
-              options.twoSidedClip());
+              options.twoSidedClip(), rowSteps);
           s = sm[0];
           m = sm[1];
           scales[j * groups + i / g] = s;
@@ -169,7 +174,7 @@ public final class Gptq {
       }
     }
     return QuantizedMatrix.fromLattice(format.kind(), n, k, g, lattice, scales, offsets,
-        format.halfScales());
+        format.halfScales(), steps);
   }
 
   /**
@@ -236,10 +241,11 @@ public final class Gptq {
    * the high end by a factor each (every pair, the symmetric ones among them), because q35's
    * grid is not symmetric (its odd positions stop one step short of the high end). A format
    * with binary16 scales rounds each candidate's scale and offset to binary16 before its error
-   * is measured, so the search picks among the values that will be stored.
+   * is measured, so the search picks among the values that will be stored; a -k6 format rounds
+   * them onto the row's steps ({@code rowSteps}: scale step, offset step) in the same way.
    */
   static float[] groupParams(WeightFormat format, double[] row, int start, int end,
-      double[] h, int k, boolean twoSided) {
+      double[] h, int k, boolean twoSided, float @Nullable [] rowSteps) {
     WeightFormat.Kind kind = format.kind();
     double lo = row[start];
     double hi = lo;
@@ -259,6 +265,9 @@ public final class Gptq {
         if (format.halfScales()) {
           s = Binary16.round(s);
           m = Binary16.round(m);
+        } else if (rowSteps != null) {
+          s = QuantizedMatrix.onScaleStep(s, rowSteps[0]);
+          m = QuantizedMatrix.onOffsetStep(m, rowSteps[1]);
         }
         double err = groupError(kind, row, start, end, h, k, s, m);
         if (err < bestErr) {

@@ -6,6 +6,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import q35.kernel.Binary16;
 import q35.kernel.InputOrder;
 import q35.kernel.QuantMatrix;
+import q35.kernel.Rounding;
 import q35.kernel.WeightQuant;
 
 /**
@@ -26,7 +27,30 @@ import q35.kernel.WeightQuant;
  */
 public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Positive int cols,
     @Positive int groupSize, byte[] packed, float[] scales, float[] offsets,
-    int @Nullable [] inputOrder, boolean halfScales) {
+    int @Nullable [] inputOrder, boolean halfScales, @Nullable RowSteps rowSteps) {
+
+  /**
+   * The two binary16 steps of each row of a matrix with 6-bit scale codes (spec/format.md
+   * section 8): group p of row j has scale {@code scale[j] * sc} and offset
+   * {@code offset[j] * mc}, with sc in [0, 63] and mc in [-32, 31]; both products are exact in
+   * binary32.
+   */
+  public record RowSteps(float[] scale, float[] offset) {}
+
+  /** Largest scale code of a -k6 matrix. */
+  public static final int SCALE_CODE_MAX = 63;
+
+  /** Offset codes of a -k6 matrix lie in [OFFSET_CODE_MIN, OFFSET_CODE_MAX]. */
+  public static final int OFFSET_CODE_MIN = -32;
+
+  /** Largest offset code of a -k6 matrix. */
+  public static final int OFFSET_CODE_MAX = 31;
+
+  /** A matrix without row steps; as the canonical constructor. */
+  public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
+      float[] scales, float[] offsets, int @Nullable [] inputOrder, boolean halfScales) {
+    this(kind, rows, cols, groupSize, packed, scales, offsets, inputOrder, halfScales, null);
+  }
 
   /** A matrix in the identity input order with binary32 scales; as the canonical constructor. */
   public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
@@ -43,9 +67,11 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
   /**
    * Checks shape and lengths (message prefix {@code SHAPE}) and that {@code inputOrder}, if
    * any, is a permutation of the cols inputs ({@code INPUT_ORDER}); the arrays are not copied.
+   * A matrix has binary16 scales or row steps, not both.
    */
   public QuantizedMatrix(WeightFormat.Kind kind, int rows, int cols, int groupSize, byte[] packed,
-      float[] scales, float[] offsets, int @Nullable [] inputOrder, boolean halfScales) {
+      float[] scales, float[] offsets, int @Nullable [] inputOrder, boolean halfScales,
+      @Nullable RowSteps rowSteps) {
     if (kind == WeightFormat.Kind.F32) {
       throw new IllegalArgumentException("f32 is not a quantized format");
     }
@@ -66,6 +92,13 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       WeightQuant.checkLength("inputOrder", inputOrder.length, cols);
       InputOrder.check(inputOrder, cols, new int[cols]);
     }
+    if (rowSteps != null) {
+      if (halfScales) {
+        throw new IllegalArgumentException("SHAPE: a matrix has binary16 scales or row steps");
+      }
+      WeightQuant.checkLength("row scale steps", rowSteps.scale().length, rows);
+      WeightQuant.checkLength("row offset steps", rowSteps.offset().length, rows);
+    }
     this.kind = kind;
     this.rows = rows;
     this.cols = cols;
@@ -75,12 +108,19 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
     this.offsets = offsets;
     this.inputOrder = inputOrder;
     this.halfScales = halfScales;
+    this.rowSteps = rowSteps;
+  }
+
+  /** How this matrix stores its scales and offsets. */
+  public WeightFormat.Scales scaleType() {
+    return rowSteps != null ? WeightFormat.Scales.K6
+        : halfScales ? WeightFormat.Scales.F16 : WeightFormat.Scales.F32;
   }
 
   /** This matrix's codes, scales and offsets with the stored input order {@code order}. */
   public QuantizedMatrix withInputOrder(int @Nullable [] order) {
     return new QuantizedMatrix(kind, rows, cols, groupSize, packed, scales, offsets, order,
-        halfScales);
+        halfScales, rowSteps);
   }
 
   /**
@@ -91,18 +131,29 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
   @SuppressWarnings("index")
   public static QuantizedMatrix quantize(WeightFormat format, float[] w, int rows, int cols) {
     QuantizedMatrix q = quantizeBinary32(format, w, rows, cols);
-    if (!format.halfScales()) {
+    if (format.scales() == WeightFormat.Scales.F32) {
       return q;
     }
     checkHalfRange(w);
-    float[] s = new float[q.scales.length];
-    float[] m = new float[s.length];
-    for (int p = 0; p < s.length; p++) {
-      s[p] = Binary16.round(q.scales[p]);
-      m[p] = Binary16.round(q.offsets[p]);
-    }
     int g = q.groupSize;
     int groups = q.groups();
+    float[] s = new float[q.scales.length];
+    float[] m = new float[s.length];
+    RowSteps steps = null;
+    if (format.scales() == WeightFormat.Scales.K6) {
+      steps = rowSteps(q.scales, q.offsets, rows, groups);
+      for (int j = 0; j < rows; j++) {
+        for (int p = j * groups; p < (j + 1) * groups; p++) {
+          s[p] = onScaleStep(q.scales[p], steps.scale()[j]);
+          m[p] = onOffsetStep(q.offsets[p], steps.offset()[j]);
+        }
+      }
+    } else {
+      for (int p = 0; p < s.length; p++) {
+        s[p] = Binary16.round(q.scales[p]);
+        m[p] = Binary16.round(q.offsets[p]);
+      }
+    }
     int[][] lattice = new int[rows][cols];
     for (int j = 0; j < rows; j++) {
       for (int i = 0; i < cols; i++) {
@@ -110,7 +161,48 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
         lattice[j][i] = latticeValue(format.kind(), w[j * cols + i], s[p], m[p], i);
       }
     }
-    return fromLattice(format.kind(), rows, cols, g, lattice, s, m, true);
+    return fromLattice(format.kind(), rows, cols, g, lattice, s, m, format.halfScales(), steps);
+  }
+
+  /**
+   * The row steps of a -k6 matrix from its binary32 scales and offsets (spec/quantization.md
+   * section 2.7): per row, h(max s / 63) and h(max |m| / 31), h rounding to binary16.
+   */
+  // Index: the callers pass the rows x groups parameters of a checked matrix
+  @SuppressWarnings("index")
+  public static RowSteps rowSteps(float[] scales, float[] offsets, int rows, int groups) {
+    float[] d = new float[rows];
+    float[] e = new float[rows];
+    for (int j = 0; j < rows; j++) {
+      float maxScale = 0f;
+      float maxOffset = 0f;
+      for (int p = j * groups; p < (j + 1) * groups; p++) {
+        maxScale = Math.max(maxScale, scales[p]);
+        maxOffset = Math.max(maxOffset, Math.abs(offsets[p]));
+      }
+      d[j] = Binary16.round(maxScale / SCALE_CODE_MAX);
+      e[j] = Binary16.round(maxOffset / OFFSET_CODE_MAX);
+    }
+    return new RowSteps(d, e);
+  }
+
+  /**
+   * The code of value {@code v} on {@code step}: rint(v / step) in binary64, ties to even,
+   * clamped to [lo, hi]; 0 for a zero step (spec/quantization.md section 2.7).
+   */
+  public static int stepCode(float v, float step, int lo, int hi) {
+    return step == 0f ? 0
+        : Rounding.clamp(Rounding.roundHalfEven((double) v / (double) step), lo, hi);
+  }
+
+  /** The scale nearest {@code s} that a row with scale step {@code step} can store. */
+  public static float onScaleStep(float s, float step) {
+    return step * stepCode(s, step, 0, SCALE_CODE_MAX);
+  }
+
+  /** The offset nearest {@code m} that a row with offset step {@code step} can store. */
+  public static float onOffsetStep(float m, float step) {
+    return step * stepCode(m, step, OFFSET_CODE_MIN, OFFSET_CODE_MAX);
   }
 
   /**
@@ -142,7 +234,8 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
   // Index: rows, cols >= 1 and lattice's rows x cols are checked first; rowBytes >= 1
   @SuppressWarnings("index")
   public static QuantizedMatrix fromLattice(WeightFormat.Kind kind, int rows, int cols, int g,
-      int[][] lattice, float[] scales, float[] offsets, boolean halfScales) {
+      int[][] lattice, float[] scales, float[] offsets, boolean halfScales,
+      @Nullable RowSteps rowSteps) {
     if (rows < 1 || cols < 1 || lattice.length != rows) {
       throw new IllegalArgumentException("SHAPE: " + lattice.length + " lattice rows for a "
           + rows + " x " + cols + " matrix");
@@ -165,7 +258,8 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
         QuantMatrix.packRow(kernelFormat(kind), lattice[j], cols, packed, j * rowBytes);
       }
     }
-    return new QuantizedMatrix(kind, rows, cols, g, packed, scales, offsets, null, halfScales);
+    return new QuantizedMatrix(kind, rows, cols, g, packed, scales, offsets, null, halfScales,
+        rowSteps);
   }
 
   /**
@@ -218,6 +312,10 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       checkBinary16("scale", scales);
       checkBinary16("offset", offsets);
     }
+    RowSteps steps = rowSteps;
+    if (steps != null) {
+      checkOnSteps(steps);
+    }
     if (kind == WeightFormat.Kind.Q8) {
       Q8Baseline.checkParams(scales, offsets);
       return;
@@ -233,6 +331,32 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
       if (!Binary16.isBinary16(values[p])) {
         throw new IllegalArgumentException("BAD_SCALE: " + what + " " + p + " is " + values[p]
             + ", not a binary16 value");
+      }
+    }
+  }
+
+  /**
+   * Refuses row steps that are not binary16 numbers with a clear sign bit, and a scale or
+   * offset that is not its row's step times a code in range ({@code BAD_SCALE}).
+   */
+  // Index: the constructor checked rows steps and rows * groups() scales and offsets
+  @SuppressWarnings("index")
+  private void checkOnSteps(RowSteps steps) {
+    checkBinary16("row scale step", steps.scale());
+    checkBinary16("row offset step", steps.offset());
+    int groups = groups();
+    for (int j = 0; j < rows; j++) {
+      float d = steps.scale()[j];
+      float e = steps.offset()[j];
+      // The sign bit must be clear: -0 would give a scale of -0, whose products keep the sign.
+      if (Float.floatToRawIntBits(d) < 0 || Float.floatToRawIntBits(e) < 0) {
+        throw new IllegalArgumentException("BAD_SCALE: row " + j + " has a negative step");
+      }
+      for (int p = j * groups; p < (j + 1) * groups; p++) {
+        if (scales[p] != onScaleStep(scales[p], d) || offsets[p] != onOffsetStep(offsets[p], e)) {
+          throw new IllegalArgumentException("BAD_SCALE: scale " + scales[p] + " or offset "
+              + offsets[p] + " of group " + p + " is not a code times its row's step");
+        }
       }
     }
   }
@@ -322,8 +446,7 @@ public record QuantizedMatrix(WeightFormat.Kind kind, @Positive int rows, @Posit
   /** Bits stored per weight, scales, offsets and the input order included. */
   public double bitsPerWeight() {
     double orderBytes = inputOrder == null ? 0 : (double) inputOrderEntryBytes(cols) * cols;
-    double paramBytes = halfScales ? 2.0 : 4.0;
-    return 8.0 * (packed.length + paramBytes * (scales.length + offsets.length) + orderBytes)
-        / ((double) rows * cols);
+    double paramBytes = (double) rows * WeightFormat.paramBytes(scaleType(), groups());
+    return 8.0 * (packed.length + paramBytes + orderBytes) / ((double) rows * cols);
   }
 }

@@ -58,10 +58,10 @@ class Q35ContainerTest {
   }
 
   @Property(tries = 12)
-  void roundTripsBitForBit(@ForAll @IntRange(min = 0, max = 7) int formatIndex,
+  void roundTripsBitForBit(@ForAll @IntRange(min = 0, max = 9) int formatIndex,
       @ForAll boolean shared, @ForAll boolean quantizeClassifier) throws IOException {
     String[] names = {"q35", "q35-g8", "int4", "int4-g4", "q8-g2", "f32", "q35-g8-f16",
-        "q8-g4-f16"};
+        "q8-g4-f16", "q35-g6-k6", "int4-g4-k6"};
     WeightFormat f = WeightFormat.parse(names[formatIndex]);
     LlamaWeights w = TinyModels.random(formatIndex * 31L + (shared ? 1 : 0), shared);
     Path out = dir.resolve("rt-" + formatIndex + shared + quantizeClassifier + ".q35");
@@ -88,7 +88,11 @@ class Q35ContainerTest {
         assertArrayEquals(fresh.packed(), stored.packed(), name);
         assertArrayEquals(fresh.scales(), stored.scales(), name);
         assertArrayEquals(fresh.offsets(), stored.offsets(), name);
-        assertEquals(f.halfScales(), stored.halfScales(), name);
+        assertEquals(f.scales(), stored.scaleType(), name);
+        if (fresh.rowSteps() != null) {
+          assertArrayEquals(fresh.rowSteps().scale(), stored.rowSteps().scale(), name);
+          assertArrayEquals(fresh.rowSteps().offset(), stored.rowSteps().offset(), name);
+        }
       }
     }
     assertEquals(quantizeClassifier && f.kind() != WeightFormat.Kind.F32,
@@ -367,11 +371,95 @@ class Q35ContainerTest {
     tensor(h2, "layers.0.wk").addProperty("scaleType", "bf16");
     Files.write(p, withHeader(good, h2, 3));
     msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
-    assertTrue(msg.contains("scaleType 'bf16' is not f32 or f16"), msg);
-    // version 4 is refused by name
-    Files.write(p, withHeader(good, header(good), 4));
+    assertTrue(msg.contains("scaleType 'bf16' is not f32, f16 or k6"), msg);
+    // version 5 is refused by name
+    Files.write(p, withHeader(good, header(good), 5));
     msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
-    assertTrue(msg.contains("container version 4 is not supported"), msg);
+    assertTrue(msg.contains("container version 5 is not supported"), msg);
+  }
+
+  @Test
+  void scaleCodesRoundTripAsVersion4AndRunTheSameLogits() throws IOException {
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("k6.q35");
+    WeightFormat f = WeightFormat.parse("q35-g8-k6");
+    Q35Container.write(p, w, vocabulary(w), f, false, "tiny", i -> { });
+    byte[] b = Files.readAllBytes(p);
+    assertEquals(4, b[8], "a file with scale codes is version 4");
+    com.google.gson.JsonObject wq = tensor(header(b), "layers.0.wq");
+    assertEquals("k6", wq.get("scaleType").getAsString());
+    assertFalse(wq.getAsJsonObject("blobs").has("scales"));
+    Q35Container.Contents c = Q35Container.read(p);
+    QuantizedMatrix q = c.matrices().get("layers.0.w2");
+    QuantizedMatrix.RowSteps steps = q.rowSteps();
+    assertNotNull(steps);
+    int groups = q.groups();
+    for (int j = 0; j < q.rows(); j++) {
+      for (int gi = 0; gi < groups; gi++) {
+        float s = q.scales()[j * groups + gi];
+        float m = q.offsets()[j * groups + gi];
+        float sc = s / steps.scale()[j];
+        float mc = m / steps.offset()[j];
+        assertTrue(sc == Math.rint(sc) && sc >= 0 && sc <= 63, "scale code " + sc);
+        assertTrue(mc == Math.rint(mc) && mc >= -32 && mc <= 31, "offset code " + mc);
+      }
+    }
+    // 12 bits per group and 32 per row, against 64 per group with binary32
+    assertEquals(WeightFormat.parse("q35-g8").bitsPerWeight(q.rows(), q.cols())
+        - 8.0 * (8 * groups - (3 * groups + 1) / 2 - 4) / q.cols(), q.bitsPerWeight(), 1e-12);
+    LinearFactoryCheck.assertSameLogits(ModelLoader.load(p), w,
+        BackendLinear.factory(new ReferenceBackend(), f, false));
+  }
+
+  @Test
+  void badStepsCodesAndVersionsOfScaleCodesAreRefused() throws IOException {
+    LlamaWeights w = TinyModels.random(7, false);
+    Path p = dir.resolve("k6-bad.q35");
+    // k = 16 (wq) has 3 groups of 6: an odd count, so each row of codes ends in a half byte
+    Q35Container.write(p, w, vocabulary(w), WeightFormat.parse("q35-g6-k6"), false, "tiny",
+        i -> { });
+    byte[] good = Files.readAllBytes(p);
+    assertEquals("BAD_SCALE", refusedAfterPatch(p, good, "layers.1.w3", "steps", 2,
+        new byte[] {0x00, 0x7c}), "row 0's offset step made infinite or NaN");
+    assertEquals("BAD_SCALE", refusedAfterPatch(p, good, "layers.0.wq", "steps", 0,
+        new byte[] {0x00, (byte) 0x80}), "a step with its sign bit set");
+    int rowBytes = (3 * 3 + 1) / 2;
+    assertEquals("PADDING", refusedAfterPatch(p, good, "layers.0.wq", "codes", rowBytes - 1,
+        new byte[] {(byte) 0x10}), "non-zero unused bits after the last code");
+    Files.write(p, withHeader(good, header(good), 3));
+    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage();
+    assertTrue(msg.contains("scaleType k6 needs container version 4"), msg);
+    // a codes blob one byte short
+    com.google.gson.JsonObject h = header(good);
+    com.google.gson.JsonObject codes = tensor(h, "layers.0.wq").getAsJsonObject("blobs")
+        .getAsJsonObject("codes");
+    codes.addProperty("length", codes.get("length").getAsInt() - 1);
+    Files.write(p, withHeader(good, h, 4));
+    msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p)).getMessage();
+    assertTrue(msg.contains("blob codes"), msg);
+  }
+
+  /**
+   * Writes {@code good} with {@code patch} at byte {@code at} of a blob of {@code tensor}, its
+   * checksum fixed, and returns the error code the reader gives.
+   */
+  static String refusedAfterPatch(Path p, byte[] good, String tensor, String blobName, int at,
+      byte[] patch) throws IOException {
+    byte[] b = good.clone();
+    com.google.gson.JsonObject h = header(b);
+    com.google.gson.JsonObject blob = tensor(h, tensor).getAsJsonObject("blobs")
+        .getAsJsonObject(blobName);
+    int off = blob.get("offset").getAsInt();
+    for (int i = 0; i < patch.length; i++) {
+      b[off + at + i] |= patch[i];
+    }
+    blob.addProperty("crc32c", Q35Container.crc(b, off, blob.get("length").getAsInt())
+        & 0xffffffffL);
+    Files.write(p, withHeader(b, h, 4));
+    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+        .getMessage();
+    return msg.replaceAll("^.*?([A-Z_]{5,}):.*$", "$1");
   }
 
   @Test

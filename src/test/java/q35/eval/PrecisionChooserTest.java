@@ -55,6 +55,10 @@ public class PrecisionChooserTest {
     // half of 2 would be 1: the finer q35 is the base itself, listed once
     assertEquals(List.of(WeightFormat.parse("q35-g2"), WeightFormat.parse("int4-g2"),
         WeightFormat.parse("q8")), PrecisionChooser.candidates(WeightFormat.parse("q35-g2")));
+    // scale codes for the grouped candidates; q8 per row has one group: binary16 instead
+    assertEquals(List.of(WeightFormat.parse("q35-g8-k6"), WeightFormat.parse("q35-g4-k6"),
+        WeightFormat.parse("int4-g8-k6"), WeightFormat.parse("q8-f16")),
+        PrecisionChooser.candidates(WeightFormat.parse("q35-g8-k6")));
     assertThrows(IllegalArgumentException.class,
         () -> PrecisionChooser.candidates(WeightFormat.parse("f32")));
   }

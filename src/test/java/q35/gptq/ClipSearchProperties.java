@@ -54,8 +54,8 @@ class ClipSearchProperties {
   @Property(tries = 300)
   void twoSidedIsNeverWorseThanSymmetric(@ForAll("groups") Group g) {
     int k = g.row().length;
-    double sym = g.error(Gptq.groupParams(new WeightFormat(g.kind(), 0), g.row(), 0, k, g.h(), k, false));
-    double two = g.error(Gptq.groupParams(new WeightFormat(g.kind(), 0), g.row(), 0, k, g.h(), k, true));
+    double sym = g.error(Gptq.groupParams(new WeightFormat(g.kind(), 0), g.row(), 0, k, g.h(), k, false, null));
+    double two = g.error(Gptq.groupParams(new WeightFormat(g.kind(), 0), g.row(), 0, k, g.h(), k, true, null));
     assertTrue(two <= sym, "two-sided " + two + " > symmetric " + sym);
   }
 
@@ -74,8 +74,8 @@ class ClipSearchProperties {
     double[] diag = new double[32];
     java.util.Arrays.fill(diag, 1.0);
     Group g = new Group(WeightFormat.Kind.Q35, row, diag);
-    float[] two = Gptq.groupParams(new WeightFormat(g.kind(), 0), row, 0, 32, g.h(), 32, true);
-    float[] sym = Gptq.groupParams(new WeightFormat(g.kind(), 0), row, 0, 32, g.h(), 32, false);
+    float[] two = Gptq.groupParams(new WeightFormat(g.kind(), 0), row, 0, 32, g.h(), 32, true, null);
+    float[] sym = Gptq.groupParams(new WeightFormat(g.kind(), 0), row, 0, 32, g.h(), 32, false, null);
     assertTrue(g.error(two) < g.error(sym), g.error(two) + " vs " + g.error(sym));
     // The ends each search kept, as fractions of the half ranges from the midpoint 1.5.
     double mid = 1.5;

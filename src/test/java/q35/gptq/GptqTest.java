@@ -167,4 +167,26 @@ class GptqTest {
     assertTrue(half < 1.05 * single, "g16 binary16 " + half + " vs binary32 " + single);
     assertTrue(half < 0.9 * g32, "g16 binary16 " + half + " vs g32 binary32 " + g32);
   }
+
+  @Test
+  void scaleCodesBuyGroupsOf8ForTheBitsOfGroupsOf16WithBinary16() throws IOException {
+    Gptq.Options all = new Gptq.Options(true, true, true);
+    WeightFormat g8Codes = WeightFormat.parse("q35-g8-k6");
+    double codes = stories260KOutputError((m, n, k, h) -> {
+      QuantizedMatrix q = Gptq.quantize(g8Codes, m, n, k, h, all);
+      q.checkValues(); // every scale and offset is a code times its row's step
+      assertEquals(WeightFormat.Scales.K6, q.scaleType());
+      // 12 bits per 8 weights plus 32 per row: at k = 64 exactly g16-f16's 32 per 16, less on
+      // wider rows (k = 172: 1.72 against 2.05); plus the input order's 8 bits per row
+      assertTrue(q.bitsPerWeight() <= WeightFormat.parse("q35-g16-f16").bitsPerWeight(n, k)
+          + 8.0 / n + 1e-12, "bits " + q.bitsPerWeight());
+      return q;
+    });
+    double half = stories260KOutputError(
+        (m, n, k, h) -> Gptq.quantize(WeightFormat.parse("q35-g8-f16"), m, n, k, h, all));
+    double g16 = stories260KOutputError(
+        (m, n, k, h) -> Gptq.quantize(WeightFormat.parse("q35-g16-f16"), m, n, k, h, all));
+    assertTrue(codes < 1.15 * half, "g8 codes " + codes + " vs g8 binary16 " + half);
+    assertTrue(codes < 0.85 * g16, "g8 codes " + codes + " vs g16 binary16 " + g16);
+  }
 }

@@ -19,8 +19,13 @@ class WeightFormatTest {
         WeightFormat.parse("q35-g16-f16"));
     assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0, true), WeightFormat.parse("q8-f16"));
     assertEquals("int4-g32-f16", WeightFormat.parse("INT4-g32-F16").toString());
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 8, WeightFormat.Scales.K6),
+        WeightFormat.parse("q35-g8-k6"));
+    assertEquals("int4-g16-k6", WeightFormat.parse("Int4-G16-K6").toString());
+    assertEquals(WeightFormat.Scales.K6, WeightFormat.parse("q8-k6").scales());
     for (String bad : new String[] {"q3", "q35-g", "q35-g3", "q35-g0", "f32-g32", "int4g32", "",
-        "f32-f16", "q35-f16-g16", "q35-g16-f32", "q35-g16f16"}) {
+        "f32-f16", "q35-f16-g16", "q35-g16-f32", "q35-g16f16", "f32-k6", "q35-g8-k6-f16",
+        "q35-g8-k4", "q35-k6-g8"}) {
       assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse(bad), bad);
     }
   }
@@ -53,5 +58,10 @@ class WeightFormatTest {
     // binary16 scales and offsets: 32 bits per group
     assertEquals(3.5 + 32.0 / 16, WeightFormat.parse("q35-g16-f16").bitsPerWeight(4096, 4096));
     assertEquals(8.0 + 32.0 / 32, WeightFormat.parse("q8-g32-f16").bitsPerWeight(64, 4096));
+    // scale codes: 12 bits per group and two binary16 steps per row (format.md section 8)
+    assertEquals(3.5 + 12.0 / 8 + 32.0 / 4096,
+        WeightFormat.parse("q35-g8-k6").bitsPerWeight(4096, 4096));
+    // an odd group count: 3 groups of 6 on k = 16 take 5 bytes (the last half byte unused)
+    assertEquals((7 + 5 + 4) * 8 / 16.0, WeightFormat.parse("q35-g6-k6").bitsPerWeight(2, 16));
   }
 }

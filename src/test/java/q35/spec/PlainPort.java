@@ -28,7 +28,9 @@ final class PlainPort {
     /** matmul.md 3: the float total starts at -0 instead of +0. */
     TOTAL_STARTS_AT_MINUS_ZERO,
     /** quantization.md 2.6: binary16 s and m stored, but the codes chosen with binary32 ones. */
-    BINARY16_CODES_FROM_BINARY32_SCALES
+    BINARY16_CODES_FROM_BINARY32_SCALES,
+    /** quantization.md 2.7: a scale or offset code rounded half away from zero (C's round). */
+    STEP_CODE_TIES_AWAY_FROM_ZERO
   }
 
   private final Set<Mistake> mistakes;
@@ -175,7 +177,13 @@ final class PlainPort {
     float[] scales = new float[n * groups];
     float[] offsets = new float[n * groups];
     int[] lattice = new int[n * k];
+    String type = t.has("scaleType") ? t.get("scaleType").getAsString() : "binary32";
+    float[] steps = new float[2 * n];
+    int rowCodeBytes = (3 * groups + 1) / 2;
+    byte[] stepCodes = new byte[n * rowCodeBytes];
     for (int j = 0; j < n; j++) {
+      float[] rowS = new float[groups];
+      float[] rowM = new float[groups];
       for (int gi = 0; gi < groups; gi++) {
         int start = j * k + gi * g;
         int end = j * k + Math.min(k, gi * g + g);
@@ -185,16 +193,48 @@ final class PlainPort {
           lo = w[i] < lo ? w[i] : lo;
           hi = w[i] > hi ? w[i] : hi;
         }
-        float s = (float) (((double) hi - (double) lo) / levels);
-        float m = (float) ((double) lo + mid * (double) s);
+        rowS[gi] = (float) (((double) hi - (double) lo) / levels);
+        rowM[gi] = (float) ((double) lo + mid * (double) rowS[gi]);
+      }
+      float maxS = 0f;
+      float maxM = 0f;
+      for (int gi = 0; gi < groups; gi++) {
+        maxS = Math.max(maxS, rowS[gi]);
+        maxM = Math.max(maxM, Math.abs(rowM[gi]));
+      }
+      float d = toBinary16(maxS / 63);
+      float e = toBinary16(maxM / 31);
+      steps[2 * j] = d;
+      steps[2 * j + 1] = e;
+      for (int gi = 0; gi < groups; gi++) {
+        int start = j * k + gi * g;
+        int end = j * k + Math.min(k, gi * g + g);
+        float s = rowS[gi];
+        float m = rowM[gi];
         float codeS = s;
         float codeM = m;
-        if (t.has("scaleType")) {
+        if (type.equals("binary16")) {
           s = toBinary16(s);
           m = toBinary16(m);
           if (!mistakes.contains(Mistake.BINARY16_CODES_FROM_BINARY32_SCALES)) {
             codeS = s;
             codeM = m;
+          }
+        } else if (type.equals("k6")) {
+          int sc = stepCode(s, d, 0, 63);
+          int mc = stepCode(m, e, -32, 31);
+          s = d * sc;
+          m = e * mc;
+          codeS = s;
+          codeM = m;
+          int word = sc + 64 * (mc + 32);
+          int at = j * rowCodeBytes + 12 * gi / 8;
+          if (gi % 2 == 0) {
+            stepCodes[at] = (byte) word;
+            stepCodes[at + 1] |= (byte) (word >> 8);
+          } else {
+            stepCodes[at] |= (byte) ((word & 15) << 4);
+            stepCodes[at + 1] = (byte) (word >> 4);
           }
         }
         scales[j * groups + gi] = s;
@@ -206,6 +246,15 @@ final class PlainPort {
       }
     }
     StringBuilder err = new StringBuilder();
+    if (type.equals("k6")) {
+      float[] expected = new float[2 * n];
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = fromBinary16(Integer.parseInt(
+            t.getAsJsonArray("steps16").get(i).getAsString(), 16));
+      }
+      err.append(sameBits("steps16", steps, expected));
+      err.append(Arrays.equals(stepCodes, hex(t, "stepCodes")) ? "" : "stepCodes; ");
+    }
     err.append(sameBits("scales", scales, floats(t, "scales")));
     err.append(sameBits("offsets", offsets, floats(t, "offsets")));
     err.append(Arrays.equals(lattice, ints(t, "lattice")) ? "" : "lattice; ");
@@ -219,6 +268,25 @@ final class PlainPort {
     double a = Math.abs(x);
     double spacing = a < 0x1p-14 ? 0x1p-24 : Math.scalb(1.0, Math.getExponent(a) - 10);
     return (float) Math.copySign(Math.rint(a / spacing) * spacing, x);
+  }
+
+  /** code(v, step, lo, hi) of quantization.md 2.7. */
+  int stepCode(float v, float step, int lo, int hi) {
+    if (step == 0f) {
+      return 0;
+    }
+    double t = (double) v / (double) step;
+    double r = mistakes.contains(Mistake.STEP_CODE_TIES_AWAY_FROM_ZERO)
+        ? Math.copySign(Math.floor(Math.abs(t) + 0.5), t) : Math.rint(t);
+    return (int) clamp(r, lo, hi);
+  }
+
+  /** The binary16 value of a 16-bit pattern (format.md 7): sign, exponent, fraction. */
+  static float fromBinary16(int h) {
+    int exp = (h >> 10) & 31;
+    int frac = h & 1023;
+    double mag = exp == 0 ? frac * 0x1p-24 : (1024 + frac) * Math.scalb(1.0, exp - 25);
+    return (float) ((h & 0x8000) != 0 ? -mag : mag);
   }
 
   int latticeValue(String format, float w, float s, float m, boolean odd) {

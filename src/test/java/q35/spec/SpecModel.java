@@ -115,9 +115,23 @@ public final class SpecModel {
 
   // ---------------------------------------------------------------- weights
 
-  /** Result of quantizing one matrix. */
+  /**
+   * Result of quantizing one matrix; with scale codes (format.md section 8) also each row's two
+   * steps (binary32 patterns of binary16 values, scale step then offset step) and the codes
+   * blob, both empty otherwise.
+   */
   public record QuantizedMatrix(int[][] lattice, int[] scaleBits, int[] offsetBits, byte[] packed,
-      int[] dequantizedBits) {}
+      int[] dequantizedBits, int[] stepBits, byte[] stepCodes) {
+
+    /** A matrix without scale codes. */
+    public QuantizedMatrix(int[][] lattice, int[] scaleBits, int[] offsetBits, byte[] packed,
+        int[] dequantizedBits) {
+      this(lattice, scaleBits, offsetBits, packed, dequantizedBits, new int[0], new byte[0]);
+    }
+  }
+
+  /** How a matrix stores its scales and offsets (format.md sections 4, 7 and 8). */
+  public enum ScaleType { BINARY32, BINARY16, K6 }
 
   static final Val FIFTEEN = Val.ofInt(15);
   static final Val EIGHT = Val.ofInt(8);
@@ -210,10 +224,20 @@ public final class SpecModel {
    */
   public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g,
       boolean half) {
+    return quantize(format, wBits, n, k, g, half ? ScaleType.BINARY16 : ScaleType.BINARY32);
+  }
+
+  /**
+   * Quantizes with scales and offsets stored as {@code type} says: binary32 (section 2.2),
+   * binary16 (2.6) or 6-bit codes under row steps (2.7); the codes are chosen against the
+   * stored values.
+   */
+  public static QuantizedMatrix quantize(String format, int[] wBits, int n, int k, int g,
+      ScaleType type) {
     Lattice lat = Lattice.of(format);
     checkShape(n, k, g, lat.maxK);
     checkLength(wBits.length, (long) n * k);
-    requireFinite(wBits, half ? HALF_SCALE_VALUE_LIMIT : VALUE_LIMIT);
+    requireFinite(wBits, type == ScaleType.BINARY32 ? VALUE_LIMIT : HALF_SCALE_VALUE_LIMIT);
     boolean q35 = lat == Lattice.Q35;
     Val divisor = Val.ofInt(lat.divisor);
     Val offsetPoint = Val.ofInt(lat.offsetPoint);
@@ -222,7 +246,13 @@ public final class SpecModel {
     int[] scaleBits = new int[n * groups];
     int[] offsetBits = new int[n * groups];
     int[] deq = new int[n * k];
+    boolean k6 = type == ScaleType.K6;
+    int[] stepBits = new int[k6 ? 2 * n : 0];
+    int rowCodeBytes = (3 * groups + 1) / 2;
+    byte[] stepCodes = new byte[k6 ? n * rowCodeBytes : 0];
     for (int j = 0; j < n; j++) {
+      Val[] rowS = new Val[groups];
+      Val[] rowM = new Val[groups];
       for (int gi = 0; gi < groups; gi++) {
         int start = gi * g;
         int end = Math.min(k, start + g);
@@ -243,10 +273,48 @@ public final class SpecModel {
         // m = (float) ((double) lo + 8.0 * (double) s)        (128.0 for q8)
         Val m = round(add(lo, mul(offsetPoint, s, Format.BINARY64), Format.BINARY64),
             Format.BINARY32);
-        if (half) {
+        if (type == ScaleType.BINARY16) {
           s = round(s, Format.BINARY16);
           m = round(m, Format.BINARY16);
         }
+        rowS[gi] = s;
+        rowM[gi] = m;
+      }
+      if (k6) {
+        // d = h(f32(max s / 63)), e = h(f32(max |m| / 31)); each value := step * code
+        Val maxS = Val.ofInt(0);
+        Val maxM = Val.ofInt(0);
+        for (int gi = 0; gi < groups; gi++) {
+          if (rowS[gi].q().compareTo(maxS.q()) > 0) {
+            maxS = Val.of(rowS[gi].q());
+          }
+          if (rowM[gi].q().abs().compareTo(maxM.q()) > 0) {
+            maxM = Val.of(rowM[gi].q().abs());
+          }
+        }
+        Val d = round(div(maxS, Val.ofInt(63), Format.BINARY32), Format.BINARY16);
+        Val e = round(div(maxM, Val.ofInt(31), Format.BINARY32), Format.BINARY16);
+        stepBits[2 * j] = d.floatBits();
+        stepBits[2 * j + 1] = e.floatBits();
+        for (int gi = 0; gi < groups; gi++) {
+          int sc = stepCode(rowS[gi], d, 0, 63);
+          int mc = stepCode(rowM[gi], e, -32, 31);
+          rowS[gi] = mul(d, Val.ofInt(sc), Format.BINARY32);
+          rowM[gi] = mul(e, Val.ofInt(mc), Format.BINARY32);
+          int word = sc + 64 * (mc + 32);
+          for (int b = 0; b < 12; b++) {
+            int bit = 12 * gi + b;
+            if (((word >> b) & 1) != 0) {
+              stepCodes[j * rowCodeBytes + bit / 8] |= (byte) (1 << (bit % 8));
+            }
+          }
+        }
+      }
+      for (int gi = 0; gi < groups; gi++) {
+        int start = gi * g;
+        int end = Math.min(k, start + g);
+        Val s = rowS[gi];
+        Val m = rowM[gi];
         scaleBits[j * groups + gi] = s.floatBits();
         offsetBits[j * groups + gi] = m.floatBits();
         for (int i = start; i < end; i++) {
@@ -268,7 +336,17 @@ public final class SpecModel {
       }
     }
     return new QuantizedMatrix(lattice, scaleBits, offsetBits, packMatrix(format, lattice, k),
-        deq);
+        deq, stepBits, stepCodes);
+  }
+
+  /** code(v, step, lo, hi) of quantization.md section 2.7: 0 for a zero step. */
+  static int stepCode(Val v, Val step, int lo, int hi) {
+    if (step.isZero()) {
+      return 0;
+    }
+    // clamping before rint gives the same integer (the bounds are integers) and keeps it small
+    Val t = div(v, step, Format.BINARY64);
+    return Exact.rintHalfEven(Exact.clamp(t.q(), lo, hi)).intValueExact();
   }
 
   /** s * q + m in float32: two roundings. */

@@ -26,7 +26,7 @@ import q35.spec.SpecModel.SpecError;
 public final class VectorGenerator {
 
   static final String SCHEMA = "q35_vectors_schema.json";
-  static final String SPEC_VERSION = "1.3";
+  static final String SPEC_VERSION = "1.4";
   static final java.util.regex.Pattern FLAT_ARRAY =
       java.util.regex.Pattern.compile("\\[([^\\[\\]{}]*)\\]");
 
@@ -426,6 +426,7 @@ public final class VectorGenerator {
     groups.add(group("WeightQuantTest", weightQuantAdded()));
     groups.add(group("DequantizeTest", dequantizeTests()));
     groups.add(group("WeightQuantTest", weightQuantBinary16()));
+    groups.add(group("WeightQuantTest", weightQuantStepCodes()));
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("Exact", "weights on the lattice: dequantization is exact");
     notes.put("Tie", "(w - m) / s, or its half on 3-bit positions, is exactly k + 0.5: ties to even");
@@ -466,6 +467,16 @@ public final class VectorGenerator {
         + " the codes must be chosen against the rounded values");
     notes.put("Binary16Underflow", "s is at most 2^-25 and rounds to binary16 0: every code 0");
     notes.put("Binary16Subnormal", "s rounds to a subnormal binary16 value");
+    notes.put("StepCodes", "scaleType k6 (spec 1.4, quantization.md section 2.7): per row"
+        + " d = h(f32(max s / 63)) and e = h(f32(max |m| / 31)); each group's s and m replaced by"
+        + " d * sc and e * mc, sc = code(s, d, 0, 63), mc = code(m, e, -32, 31), then the codes"
+        + " chosen against them; steps16 gives d and e of each row (16-bit patterns), stepCodes"
+        + " the codes blob of format.md section 8");
+    notes.put("StepCodeTie", "s / d or m / e is exactly k + 0.5: the code rounds to even");
+    notes.put("ZeroStep", "a row's largest scale (or offset) rounds to a binary16 0: every code 0");
+    notes.put("SmallScale", "a group's scale is below d / 2: its code is 0, every lattice value 0");
+    notes.put("OddGroups", "an odd number of groups per row: each row of codes ends in a half"
+        + " byte of zero bits");
     return file("q35-weight-quantization", notes, groups, countTests(groups));
   }
 
@@ -564,6 +575,66 @@ public final class VectorGenerator {
         bits(gaussian(2 * 40, 0.1f)), 2, 40, 16, true, "Q8", "Binary16", "Grouped",
         "PartialGroup", "Binary16Requantized")));
     return tests;
+  }
+
+  /** Scale codes under row steps (spec 1.4): the last group, so earlier tcIds stay stable. */
+  JsonArray weightQuantStepCodes() {
+    JsonArray tests = new JsonArray();
+    for (String format : new String[] {"q35", "int4"}) {
+      float[] ramp = new float[16];
+      for (int i = 0; i < 16; i++) {
+        ramp[i] = i;
+      }
+      tests.add(stepTest(weightTest(format, "k6: ramp 0..15, g 4: equal scales, offsets 1.6 to"
+          + " 13.6", bits(ramp), 1, 16, 4, SpecModel.ScaleType.K6, "StepCodes", "Grouped")));
+      // d = 3.9375 / 63 = 1/16 exactly; s = 0.15625 = 2.5 d and 0.21875 = 3.5 d: ties to 2, 4
+      tests.add(stepTest(weightTest(format, "k6: scale codes 2.5 and 3.5 are ties, rounded to"
+          + " even (2 and 4)", bits(new float[] {0f, 59.0625f, 0f, 2.34375f, 0f, 3.28125f}), 1, 6,
+          2, SpecModel.ScaleType.K6, "StepCodes", "StepCodeTie", "Grouped")));
+      tests.add(stepTest(weightTest(format, "k6: grouped, 3 rows of 64, g 8",
+          bits(gaussian(3 * 64, 0.05f)), 3, 64, 8, SpecModel.ScaleType.K6, "StepCodes",
+          "Grouped")));
+      tests.add(stepTest(weightTest(format, "k6: 2 rows of 172, g 16: 11 groups, the last of 12",
+          bits(gaussian(2 * 172, 0.02f)), 2, 172, 16, SpecModel.ScaleType.K6, "StepCodes",
+          "Grouped", "PartialGroup", "OddGroups")));
+      tests.add(stepTest(weightTest(format, "k6: a constant row (d = 0) and a zero row (d = e ="
+          + " 0)", bits(new float[] {3f, 3f, 3f, 3f, 0f, 0f, 0f, 0f}), 2, 4, 2,
+          SpecModel.ScaleType.K6, "StepCodes", "ZeroStep", "ConstantGroup")));
+      tests.add(stepTest(weightTest(format, "k6: range 2^-22 next to range 1: the small group's"
+          + " scale code is 0", bits(new float[] {1f, 1.0000002f, 1.0000001f, 1f, -0.5f, 0.5f,
+              0.25f, 0f}), 1, 8, 4, SpecModel.ScaleType.K6, "StepCodes", "SmallScale",
+          "Grouped")));
+      tests.add(stepTest(weightTest(format, "k6: -2^15 to 2^15, the accepted limits",
+          new int[] {0xc7000000, 0x47000000, 0, 0x3f800000, 0x46fffe00, 0xc6000000}, 1, 6, 2,
+          SpecModel.ScaleType.K6, "StepCodes", "ExtremeRange", "Grouped")));
+      tests.add(stepTest(weightTest(format, "k6: negative-only row, one group per row",
+          bits(new float[] {-1f, -2f, -3.5f, -0.25f, -7f, -1e-3f}), 1, 6, 6,
+          SpecModel.ScaleType.K6, "StepCodes", "Negative", "PerRow")));
+      tests.add(invalidWeight(format, "k6: |w| just above 2^15", new int[] {0x3f800000,
+          0x47000001}, 1, 2, 2, SpecModel.ScaleType.K6, "StepCodes", "TooLarge"));
+    }
+    tests.add(stepTest(weightTest("q8", "k6: grouped, k 40, g 16", bits(gaussian(2 * 40, 0.1f)),
+        2, 40, 16, SpecModel.ScaleType.K6, "Q8", "StepCodes", "Grouped", "PartialGroup",
+        "OddGroups")));
+    return tests;
+  }
+
+  /** Marks a weight test as having scale codes; its steps16 and stepCodes come from the model. */
+  JsonObject stepTest(JsonObject t) {
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, com.google.gson.JsonElement> e : t.entrySet()) {
+      if (!e.getKey().equals("steps16") && !e.getKey().equals("stepCodes")) {
+        out.add(e.getKey(), e.getValue());
+      }
+      if (e.getKey().equals("format")) {
+        out.addProperty("scaleType", "k6");
+      }
+    }
+    if (out.get("result").getAsString().equals("valid")) {
+      out.add("steps16", t.get("steps16"));
+      out.add("stepCodes", t.get("stepCodes"));
+    }
+    return out;
   }
 
   /**
@@ -759,13 +830,19 @@ public final class VectorGenerator {
 
   JsonObject weightTest(String format, String comment, int[] w, int n, int k, int g,
       boolean half, String... flags) {
+    return weightTest(format, comment, w, n, k, g,
+        half ? SpecModel.ScaleType.BINARY16 : SpecModel.ScaleType.BINARY32, flags);
+  }
+
+  JsonObject weightTest(String format, String comment, int[] w, int n, int k, int g,
+      SpecModel.ScaleType type, String... flags) {
     JsonObject t = test(comment, flags);
     t.addProperty("format", format);
     t.addProperty("n", n);
     t.addProperty("k", k);
     t.addProperty("g", g);
     t.add("weights", floats(w));
-    QuantizedMatrix q = SpecModel.quantize(format, w, n, k, g, half);
+    QuantizedMatrix q = SpecModel.quantize(format, w, n, k, g, type);
     if (java.util.Arrays.asList(flags).contains("Binary16Requantized")
         && java.util.Arrays.deepEquals(q.lattice(),
             SpecModel.quantize(format, w, n, k, g).lattice())) {
@@ -782,6 +859,11 @@ public final class VectorGenerator {
     t.add("lattice", lattice);
     t.addProperty("packed", hexBytes(q.packed()));
     t.add("dequantized", floats(q.dequantizedBits()));
+    if (type == SpecModel.ScaleType.K6) {
+      t.add("steps16", halves(floats(q.stepBits())));
+      t.addProperty("stepCodes", hexBytes(q.stepCodes()));
+      checkFlags(comment, q, flags);
+    }
     int[][] back = SpecModel.unpackMatrix(format, q.packed(), n, k);
     if (!java.util.Arrays.deepEquals(back, q.lattice())) {
       throw new IllegalStateException("reference packing does not round-trip");
@@ -797,14 +879,52 @@ public final class VectorGenerator {
 
   JsonObject invalidWeight(String format, String comment, int[] w, int n, int k, int g,
       boolean half, String... flags) {
+    return invalidWeight(format, comment, w, n, k, g,
+        half ? SpecModel.ScaleType.BINARY16 : SpecModel.ScaleType.BINARY32, flags);
+  }
+
+  JsonObject invalidWeight(String format, String comment, int[] w, int n, int k, int g,
+      SpecModel.ScaleType type, String... flags) {
     JsonObject t = test(comment, flags);
     t.addProperty("format", format);
+    if (type == SpecModel.ScaleType.K6) {
+      t.addProperty("scaleType", "k6");
+    }
     t.addProperty("n", n);
     t.addProperty("k", k);
     t.addProperty("g", g);
     t.add("weights", floats(w));
-    invalid(t, expectError(() -> SpecModel.quantize(format, w, n, k, g, half)));
+    invalid(t, expectError(() -> SpecModel.quantize(format, w, n, k, g, type)));
     return t;
+  }
+
+  /** Checks that a scale-code vector shows what its flags claim (ties, zero steps, ...). */
+  static void checkFlags(String comment, QuantizedMatrix q, String... flags) {
+    java.util.List<String> f = java.util.Arrays.asList(flags);
+    byte[] c = q.stepCodes();
+    int rows = q.lattice().length;
+    int groups = q.scaleBits().length / rows;
+    int rowBytes = (3 * groups + 1) / 2;
+    boolean zeroStep = false;
+    boolean zeroScaleCode = false;
+    boolean tie = false;
+    for (int j = 0; j < rows; j++) {
+      zeroStep |= q.stepBits()[2 * j] == 0 || q.stepBits()[2 * j + 1] == 0;
+      for (int gi = 0; gi < groups; gi++) {
+        int bit = 12 * gi;
+        int word = ((c[j * rowBytes + bit / 8] & 255) | (c[j * rowBytes + bit / 8 + 1] & 255) << 8)
+            >> (bit % 8) & 4095;
+        zeroScaleCode |= (word & 63) == 0 && q.stepBits()[2 * j] != 0;
+        tie |= (word & 63) == 2 || (word & 63) == 4;
+      }
+      if (groups % 2 == 1 && (c[j * rowBytes + rowBytes - 1] & 0xf0) != 0) {
+        throw new IllegalStateException(comment + ": non-zero bits after the last code");
+      }
+    }
+    if (f.contains("ZeroStep") && !zeroStep || f.contains("SmallScale") && !zeroScaleCode
+        || f.contains("StepCodeTie") && !tie || f.contains("OddGroups") && groups % 2 == 0) {
+      throw new IllegalStateException(comment + ": the flags do not match the codes");
+    }
   }
 
   // ------------------------------------------------------------------ activations

@@ -77,6 +77,7 @@ class WrongPortsTest {
     assertCaughtBy(Mistake.ACCUMULATOR_NOT_ROUNDED, "matvec.json");
     assertCaughtBy(Mistake.TOTAL_STARTS_AT_MINUS_ZERO, "matvec.json");
     assertCaughtBy(Mistake.BINARY16_CODES_FROM_BINARY32_SCALES, "weight_quant.json");
+    assertCaughtBy(Mistake.STEP_CODE_TIES_AWAY_FROM_ZERO, "weight_quant.json");
   }
 
   static void assertCaughtBy(Mistake mistake, String file) throws IOException {
