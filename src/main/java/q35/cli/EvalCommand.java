@@ -351,6 +351,10 @@ final class EvalCommand implements Callable<Integer> {
         java.util.function.Function<LlamaWeights, Map<String, double[]>> calibration,
         Tokenizer tok, Backend backend, Map<Sensitivities, List<PrecisionChooser.Tensor>> measured)
         throws q35.model.ModelFormatException {
+      if (budgeted()) {
+        // a budget the base alone exceeds is refused before any calibration or measurement
+        PrecisionChooser.checkBudget(weights, format, salience, budget);
+      }
       LlamaWeights w = rotate ? q35.gptq.Transforms.rotate(weights, ROTATION_SEED) : weights;
       if (!calibrated()) {
         return new Calibrated(w, null, this, null);

@@ -113,15 +113,7 @@ public final class PrecisionChooser {
   public static List<Tensor> measure(LlamaWeights w, List<Window> calibration,
       List<WeightFormat> candidates, Function<WeightFormat, Quantizer> quantizerOf,
       Backend backend, IntConsumer progress) {
-    record Matrix(String name, float[] weights, int rows, int cols) {}
-    List<Matrix> matrices = new ArrayList<>();
-    // the transformer names and hands over each block matrix as it is built
-    new Transformer(w, (name, layer, wt, n, k) -> {
-      if (layer >= 0) {
-        matrices.add(new Matrix(LinearFactory.tensorName(name, layer), wt, n, k));
-      }
-      return FloatLinear.FACTORY.create(name, layer, wt, n, k);
-    }, 1);
+    List<Matrix> matrices = blockMatrices(w);
     Reference ref = AccuracyEval.reference(w, calibration, x -> {});
     List<Tensor> measured = new ArrayList<>();
     for (Matrix m : matrices) {
@@ -140,6 +132,51 @@ public final class PrecisionChooser {
       progress.accept(measured.size());
     }
     return List.copyOf(measured);
+  }
+
+  /** A block matrix of the model: its tensor name, weights and shape. */
+  private record Matrix(String name, float[] weights, int rows, int cols) {}
+
+  /** The block matrices of {@code w} (every layer's wq .. w3), in the transformer's order. */
+  private static List<Matrix> blockMatrices(LlamaWeights w) {
+    List<Matrix> matrices = new ArrayList<>();
+    // the transformer names and hands over each block matrix as it is built
+    new Transformer(w, (name, layer, wt, n, k) -> {
+      if (layer >= 0) {
+        matrices.add(new Matrix(LinearFactory.tensorName(name, layer), wt, n, k));
+      }
+      return FloatLinear.FACTORY.create(name, layer, wt, n, k);
+    }, 1);
+    return matrices;
+  }
+
+  /**
+   * Refuses at once, before anything is measured, a budget below the bits the base format
+   * alone stores for {@code w}'s block matrices (with a stored input order on each q35 matrix
+   * when {@code inputOrders}): the figure {@link #allocate} would refuse after measuring.
+   *
+   * @throws IllegalArgumentException naming the base format's bits per weight
+   */
+  public static void checkBudget(LlamaWeights w, WeightFormat base, boolean inputOrders,
+      double budget) {
+    long bits = 0;
+    long weights = 0;
+    for (Matrix m : blockMatrices(w)) {
+      bits += 8 * base.storedBytes(m.rows(), m.cols());
+      if (inputOrders && base.kind() == WeightFormat.Kind.Q35) {
+        bits += 8L * QuantizedMatrix.inputOrderEntryBytes(m.cols()) * m.cols();
+      }
+      weights += (long) m.rows() * m.cols();
+    }
+    checkBaseFits(bits, weights, budget);
+  }
+
+  private static void checkBaseFits(long bits, long weights, double budget) {
+    if (bits > budget * weights) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "a budget of %s bits per weight is below the base format's %.3f", budget,
+          (double) bits / weights));
+    }
   }
 
   /**
@@ -163,12 +200,8 @@ public final class PrecisionChooser {
       bits += current[i].bits();
       q35Weights += isQ35(current[i]) ? t.weights() : 0;
     }
+    checkBaseFits(bits, weightCount, budget);
     double limit = budget * weightCount;
-    if (bits > limit) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "a budget of %s bits per weight is below the base format's %.3f", budget,
-          (double) bits / weightCount));
-    }
     while (true) {
       int bestTensor = -1;
       Option best = null;

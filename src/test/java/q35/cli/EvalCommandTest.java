@@ -1,6 +1,7 @@
 package q35.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,26 @@ class EvalCommandTest {
     assertEquals("q8-f16", m.spec().formatOf("layers.0.w2").toString());
     assertEquals("q35-g16-f16", m.spec().formatOf("layers.0.w1").toString());
     assertEquals(6.5, m.choice().bitsPerWeight(), 1e-12);
+  }
+
+  /**
+   * A budget below what the base format stores (q35-g16-f16 with input orders: 5.629 bits per
+   * weight on stories260K) is refused at once: the calibration, which would throw here, is
+   * never run, and nothing is measured.
+   */
+  @Test
+  void aBudgetBelowTheBaseIsRefusedBeforeAnythingIsCalibrated() throws Exception {
+    q35.model.LlamaWeights w = q35.model.Llama2cReader.read(TestModels.storiesBin());
+    EvalCommand.FormatSpec f =
+        EvalCommand.FormatSpec.parse("q35-g16-f16+gptq+clip+sal+auto=5.6");
+    java.util.Map<EvalCommand.Sensitivities, java.util.List<q35.eval.PrecisionChooser.Tensor>>
+        measured = new java.util.HashMap<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> f.model(w, x -> {
+          throw new AssertionError("calibrated");
+        }, null, null, measured));
+    assertTrue(e.getMessage().contains("below the base format's 5.629"), e.getMessage());
+    assertTrue(measured.isEmpty());
   }
 
   @Test

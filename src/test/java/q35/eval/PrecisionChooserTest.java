@@ -134,9 +134,21 @@ public class PrecisionChooserTest {
     List<AccuracyEval.Window> cal = PrecisionChooser.sample(w, tok, 2, 96, 1001);
     assertEquals(2, cal.size());
     WeightFormat base = WeightFormat.parse("q35-g32");
-    Choice c = PrecisionChooser.allocate(PrecisionChooser.measure(w, cal,
-        PrecisionChooser.candidates(base), Quantizer::roundToNearest, new ReferenceBackend(),
-        x -> {}), 6.5);
+    List<Tensor> measured = PrecisionChooser.measure(w, cal, PrecisionChooser.candidates(base),
+        Quantizer::roundToNearest, new ReferenceBackend(), x -> {});
+    Choice c = PrecisionChooser.allocate(measured, 6.5);
+    // the early check counts what measuring counts: refused just below, accepted at the figure
+    long baseBits = measured.stream().mapToLong(t -> t.options().get(0).bits()).sum();
+    long count = measured.stream().mapToLong(Tensor::weights).sum();
+    double baseFigure = (double) baseBits / count;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PrecisionChooser.checkBudget(w, base, false, baseFigure - 1e-9));
+    assertTrue(e.getMessage().contains(String.format(java.util.Locale.ROOT,
+        "below the base format's %.3f", baseFigure)), e.getMessage());
+    PrecisionChooser.checkBudget(w, base, false, baseFigure + 1e-9);
+    // an input order on every q35 matrix adds 8 bits per input: that figure no longer fits
+    assertThrows(IllegalArgumentException.class,
+        () -> PrecisionChooser.checkBudget(w, base, true, baseFigure + 1e-9));
     assertEquals(w.config().nLayers() * 7, c.tensors().size());
     assertTrue(c.bitsPerWeight() <= 6.5, "bits " + c.bitsPerWeight());
     assertTrue(c.bitsPerWeight() > 5.6, "some matrix was upgraded: " + c.bitsPerWeight());
