@@ -315,4 +315,24 @@ class FastEdgeCasesTest {
       assertNull(plain.inputOrder());
     }
   }
+
+  /** The fast matrix keeps a -k6 matrix's row steps in its stored form, and computes the same. */
+  @Test
+  void scaleCodesAreKeptAndComputeAsTheReference() throws Exception {
+    QuantizedMatrix q = QuantizedMatrix.quantize(WeightFormat.parse("q35-g4-k6"),
+        new float[] {1f, -2f, 3f, 0.5f, 7f, -1f, 2f, 4f, 0.1f, 0.2f, -0.3f, 9f}, 3, 4);
+    try (PreparedMatrix fast = new FastBackend(1, 0).prepare(q);
+        PreparedMatrix ref = new q35.backend.ReferenceBackend().prepare(q)) {
+      QuantizedMatrix back = fast.matrix();
+      assertEquals(WeightFormat.Scales.K6, back.scaleType());
+      assertArrayEquals(q.rowSteps().scale(), back.rowSteps().scale());
+      assertArrayEquals(q.rowSteps().offset(), back.rowSteps().offset());
+      back.checkValues();
+      float[] a = new float[12];
+      float[] b = new float[12];
+      ref.dequantize(a);
+      fast.dequantize(b);
+      BackendProperties.assertBits(a, b, "dequantized");
+    }
+  }
 }
