@@ -349,18 +349,7 @@ class Q35ContainerTest {
         i -> { });
     byte[] good = Files.readAllBytes(p);
     // scale 0 := +infinity (0x7c00), with the blob's checksum fixed
-    byte[] b = good.clone();
-    com.google.gson.JsonObject h = header(b);
-    com.google.gson.JsonObject blob = tensor(h, "layers.1.w3").getAsJsonObject("blobs")
-        .getAsJsonObject("scales");
-    int at = blob.get("offset").getAsInt();
-    b[at] = 0x00;
-    b[at + 1] = 0x7c;
-    blob.addProperty("crc32c", Q35Container.crc(b, at, blob.get("length").getAsInt())
-        & 0xffffffffL);
-    Files.write(p, withHeader(b, h, 3));
-    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
-        .getMessage();
+    String msg = refusal(p, good, 3, "layers.1.w3", "scales", 0, new byte[] {0x00, 0x7c});
     assertTrue(msg.contains("BAD_SCALE: binary16 0x7c00 is infinite"), msg);
     // scaleType f16 in a version-2 file
     Files.write(p, withHeader(good, header(good), 2));
@@ -419,15 +408,17 @@ class Q35ContainerTest {
     Q35Container.write(p, w, vocabulary(w), WeightFormat.parse("q35-g6-k6"), false, "tiny",
         i -> { });
     byte[] good = Files.readAllBytes(p);
-    assertEquals("BAD_SCALE", refusedAfterPatch(p, good, "layers.1.w3", "steps", 2,
-        new byte[] {0x00, 0x7c}), "row 0's offset step made infinite or NaN");
-    assertEquals("BAD_SCALE", refusedAfterPatch(p, good, "layers.0.wq", "steps", 0,
-        new byte[] {0x00, (byte) 0x80}), "a step with its sign bit set");
-    int rowBytes = (3 * 3 + 1) / 2;
-    assertEquals("PADDING", refusedAfterPatch(p, good, "layers.0.wq", "codes", rowBytes - 1,
-        new byte[] {(byte) 0x10}), "non-zero unused bits after the last code");
+    // row 0's offset step := +infinity; its scale step := -0 (sign bit set)
+    String msg = refusal(p, good, 4, "layers.1.w3", "steps", 2, new byte[] {0x00, 0x7c});
+    assertTrue(msg.contains("BAD_SCALE: binary16 0x7c00 is infinite"), msg);
+    msg = refusal(p, good, 4, "layers.0.wq", "steps", 0, new byte[] {0x00, (byte) 0x80});
+    assertTrue(msg.contains("BAD_SCALE: row 0 has a negative step"), msg);
+    // the last byte of row 0's codes: 3 groups take 4.5 bytes, its top half byte must be 0
+    msg = refusal(p, good, 4, "layers.0.wq", "codes", (3 * 3 + 1) / 2 - 1,
+        new byte[] {(byte) 0x10});
+    assertTrue(msg.contains("PADDING: row 0"), msg);
     Files.write(p, withHeader(good, header(good), 3));
-    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+    msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
         .getMessage();
     assertTrue(msg.contains("scaleType k6 needs container version 4"), msg);
     // a codes blob one byte short
@@ -441,25 +432,22 @@ class Q35ContainerTest {
   }
 
   /**
-   * Writes {@code good} with {@code patch} at byte {@code at} of a blob of {@code tensor}, its
-   * checksum fixed, and returns the error code the reader gives.
+   * Writes {@code good} as a file of {@code version} with {@code bytes} at byte {@code at} of
+   * blob {@code blobName} of {@code tensor}, its checksum fixed, and returns the reader's error.
    */
-  static String refusedAfterPatch(Path p, byte[] good, String tensor, String blobName, int at,
-      byte[] patch) throws IOException {
+  static String refusal(Path p, byte[] good, int version, String tensor, String blobName, int at,
+      byte[] bytes) throws IOException {
     byte[] b = good.clone();
     com.google.gson.JsonObject h = header(b);
     com.google.gson.JsonObject blob = tensor(h, tensor).getAsJsonObject("blobs")
         .getAsJsonObject(blobName);
     int off = blob.get("offset").getAsInt();
-    for (int i = 0; i < patch.length; i++) {
-      b[off + at + i] |= patch[i];
-    }
+    System.arraycopy(bytes, 0, b, off + at, bytes.length);
     blob.addProperty("crc32c", Q35Container.crc(b, off, blob.get("length").getAsInt())
         & 0xffffffffL);
-    Files.write(p, withHeader(b, h, 4));
-    String msg = assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
+    Files.write(p, withHeader(b, h, version));
+    return assertThrows(ContainerFormatException.class, () -> Q35Container.read(p))
         .getMessage();
-    return msg.replaceAll("^.*?([A-Z_]{5,}):.*$", "$1");
   }
 
   @Test
