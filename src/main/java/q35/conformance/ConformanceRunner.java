@@ -407,7 +407,8 @@ public final class ConformanceRunner {
       for (int i = 0; i < stepValues.length; i++) {
         stepValues[i] = HalfBits.fromBits(Integer.parseInt(steps16.get(i).getAsString(), 16));
       }
-      float[][] decoded = StepCodes.unpack(expectedCodes, stepValues, n, q.groups());
+      float[][] decoded = StepCodes.unpack(expectedCodes, StepCodes.rowSteps(stepValues), n,
+          q.groups());
       compareBits(err, "scales from stepCodes", decoded[0], floats(t.getAsJsonArray("scales")));
       compareBits(err, "offsets from stepCodes", decoded[1],
           floats(t.getAsJsonArray("offsets")));

@@ -610,19 +610,13 @@ public final class Q35Container {
         float[] m;
         QuantizedMatrix.RowSteps steps = null;
         if (scales == WeightFormat.Scales.K6) {
-          float[] stepValues = params(blob(in, blobs, "steps", 4L * rows, dataEnd, tw), true);
+          steps = StepCodes.rowSteps(
+              params(blob(in, blobs, "steps", 4L * rows, dataEnd, tw), true));
           byte[] stepCodes = blob(in, blobs, "codes",
               rows * (long) StepCodes.rowBytes((int) groups), dataEnd, tw);
-          float[][] sm = StepCodes.unpack(stepCodes, stepValues, rows, (int) groups);
+          float[][] sm = StepCodes.unpack(stepCodes, steps, rows, (int) groups);
           s = sm[0];
           m = sm[1];
-          float[] d = new float[rows];
-          float[] e = new float[rows];
-          for (int j = 0; j < rows; j++) {
-            d[j] = stepValues[2 * j];
-            e[j] = stepValues[2 * j + 1];
-          }
-          steps = new QuantizedMatrix.RowSteps(d, e);
         } else {
           s = params(blob(in, blobs, "scales", params, dataEnd, tw), half);
           m = params(blob(in, blobs, "offsets", params, dataEnd, tw), half);

@@ -26,6 +26,17 @@ public final class StepCodes {
     return out;
   }
 
+  /** The row steps that interleaved stored steps stand for: the inverse of {@link #steps}. */
+  public static QuantizedMatrix.RowSteps rowSteps(float[] interleaved) {
+    float[] d = new float[interleaved.length / 2];
+    float[] e = new float[d.length];
+    for (int j = 0; j < d.length; j++) {
+      d[j] = interleaved[2 * j];
+      e[j] = interleaved[2 * j + 1];
+    }
+    return new QuantizedMatrix.RowSteps(d, e);
+  }
+
   /** The codes blob of a -k6 matrix, from its scales and offsets on its row steps. */
   public static byte[] pack(QuantizedMatrix q) {
     QuantizedMatrix.RowSteps steps = q.rowSteps();
@@ -63,13 +74,15 @@ public final class StepCodes {
 
   /**
    * The scales and offsets ({@code [0]} and {@code [1]}, rows x groups each) that a codes blob
-   * and the interleaved steps stand for: scale step times sc, offset step times mc, exact in
-   * binary32. Refuses a non-zero unused half byte at the end of a row ({@code PADDING}).
+   * and the row steps stand for: scale step times sc, offset step times mc, exact in binary32.
+   * Refuses a non-zero unused half byte at the end of a row ({@code PADDING}).
    */
-  public static float[][] unpack(byte[] codes, float[] steps, int rows, int groups) {
+  public static float[][] unpack(byte[] codes, QuantizedMatrix.RowSteps steps, int rows,
+      int groups) {
     int rowBytes = rowBytes(groups);
     WeightQuant.checkLength("codes", codes.length, (long) rows * rowBytes);
-    WeightQuant.checkLength("steps", steps.length, 2L * rows);
+    WeightQuant.checkLength("scale steps", steps.scale().length, rows);
+    WeightQuant.checkLength("offset steps", steps.offset().length, rows);
     float[] s = new float[rows * groups];
     float[] m = new float[rows * groups];
     for (int j = 0; j < rows; j++) {
@@ -83,8 +96,8 @@ public final class StepCodes {
         int lo = Byte.toUnsignedInt(codes[b]);
         int hi = Byte.toUnsignedInt(codes[b + 1]);
         int word = bit % 8 == 0 ? lo | (hi & 0x0f) << 8 : lo >>> 4 | hi << 4;
-        s[j * groups + p] = steps[2 * j] * (word & 63);
-        m[j * groups + p] = steps[2 * j + 1] * ((word >>> 6) + QuantizedMatrix.OFFSET_CODE_MIN);
+        s[j * groups + p] = steps.scale()[j] * (word & 63);
+        m[j * groups + p] = steps.offset()[j] * ((word >>> 6) + QuantizedMatrix.OFFSET_CODE_MIN);
       }
     }
     return new float[][] {s, m};

@@ -20,11 +20,6 @@ public record WeightFormat(Kind kind, int groupSize, Scales scales) {
     this(kind, groupSize, Scales.F32);
   }
 
-  /** A format with binary16 ({@code halfScales}) or binary32 scales and offsets. */
-  public WeightFormat(Kind kind, int groupSize, boolean halfScales) {
-    this(kind, groupSize, halfScales ? Scales.F16 : Scales.F32);
-  }
-
   /** How a group's scale and offset are stored. */
   public enum Scales {
     /** binary32 each (spec/format.md section 4). */

@@ -15,9 +15,9 @@ class WeightFormatTest {
     assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0), WeightFormat.parse("q8"));
     assertEquals(new WeightFormat(WeightFormat.Kind.F32, 0), WeightFormat.parse("f32"));
     assertEquals("q35-g64", WeightFormat.parse("q35-g64").toString());
-    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 16, true),
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 16, WeightFormat.Scales.F16),
         WeightFormat.parse("q35-g16-f16"));
-    assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0, true), WeightFormat.parse("q8-f16"));
+    assertEquals(new WeightFormat(WeightFormat.Kind.Q8, 0, WeightFormat.Scales.F16), WeightFormat.parse("q8-f16"));
     assertEquals("int4-g32-f16", WeightFormat.parse("INT4-g32-F16").toString());
     assertEquals(new WeightFormat(WeightFormat.Kind.Q35, 8, WeightFormat.Scales.K6),
         WeightFormat.parse("q35-g8-k6"));

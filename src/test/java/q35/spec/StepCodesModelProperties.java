@@ -80,8 +80,10 @@ class StepCodesModelProperties {
     assertArrayEquals(model.stepCodes(), StepCodes.pack(q), "codes blob");
     QuantizedMatrix.RowSteps steps = q.rowSteps();
     assertArrayEquals(model.stepBits(), bitsOf(StepCodes.steps(steps)), "steps");
-    float[][] back = StepCodes.unpack(model.stepCodes(), StepCodes.steps(steps), c.n(),
-        q.groups());
+    QuantizedMatrix.RowSteps again = StepCodes.rowSteps(StepCodes.steps(steps));
+    assertArrayEquals(bitsOf(steps.scale()), bitsOf(again.scale()), "scale steps round trip");
+    assertArrayEquals(bitsOf(steps.offset()), bitsOf(again.offset()), "offset steps round trip");
+    float[][] back = StepCodes.unpack(model.stepCodes(), steps, c.n(), q.groups());
     assertArrayEquals(model.scaleBits(), bitsOf(back[0]), "scales from the blob");
     assertArrayEquals(model.offsetBits(), bitsOf(back[1]), "offsets from the blob");
     q.checkValues();
@@ -111,7 +113,7 @@ class StepCodesModelProperties {
         negative).checkValues()).getMessage();
     assertTrue(msg.contains("negative step"), msg);
     msg = assertThrows(IllegalArgumentException.class, () -> StepCodes.unpack(new byte[] {0, 0x10},
-        new float[] {1f, 1f}, 1, 1)).getMessage();
+        new QuantizedMatrix.RowSteps(new float[] {1f}, new float[] {1f}), 1, 1)).getMessage();
     assertTrue(msg.startsWith("PADDING"), msg);
     // twelve bits per group, three bytes per two groups and the row's four bytes of steps
     assertEquals(8.0 * (7 + 3 + 4) / 8, good.bitsPerWeight(), 1e-12);
